@@ -1,0 +1,108 @@
+// Command line: `nbstart [options] [--] [COMMAND [ARG...]]`, `nbstart plan`, `nbstart check`.
+// Everything after the first word that is not an option belongs to the command, untouched.
+
+import yargs from 'yargs';
+import { OTHER_ENV, SETTINGS } from './config/settings.ts';
+import { VERSION } from './version.ts';
+
+export type Action = 'run' | 'plan' | 'check';
+
+export interface Cli {
+  readonly action: Action;
+  readonly config?: string;
+  /** Flag values by flag name, for config layering. */
+  readonly flags: Readonly<Record<string, string | undefined>>;
+  readonly json: boolean;
+  readonly watch: boolean;
+  readonly command: readonly string[];
+}
+
+export type CliResult =
+  | { readonly kind: 'ok'; readonly cli: Cli }
+  | { readonly kind: 'exit'; readonly code: number; readonly out: string; readonly err: string };
+
+/** The settings table as help text: every ini key, env var and flag with its default. */
+export function settingsHelp(): string {
+  const rows = SETTINGS.map((s) => {
+    const [section, ...rest] = s.key.split('.');
+    const where = [`[${section}] ${rest.join('.')}`, ...(s.env ?? []), ...(s.flag ? [s.flag] : [])].join(', ');
+    return `  ${where}\n      ${s.doc} (default: ${s.default})`;
+  });
+  const env = OTHER_ENV.map((e) => `  ${e.name}\n      ${e.doc} (default: ${e.default})`);
+  return ['Settings (ini key, environment variable, flag; later wins: ini < env < auth_state < flag):', ...rows, '', 'Other environment variables:', ...env,
+    '', 'Exit codes: 1 configuration or identity error, 2 usage or `check` found problems, 126 command not executable, 127 command not found;',
+    'otherwise nbstart becomes the command (execve) and its exit status is the container\'s.'].join('\n');
+}
+
+/** Parses argv (without node and script); never exits the process. */
+export function parseCli(argv: readonly string[]): CliResult {
+  let out = '';
+  let failed: string | undefined;
+  const args = [...argv];
+  // A leading subcommand word; `nbstart -- plan` runs a program called plan.
+  let action: Action = 'run';
+  const first = args.findIndex((a) => !a.startsWith('-') || a === '--');
+  if (first >= 0 && (args[first] === 'plan' || args[first] === 'check')) {
+    action = args[first] as Action;
+    args.splice(first, 1);
+  }
+  const y = yargs()
+    .scriptName('nbstart')
+    .usage([
+      'Usage: nbstart [options] [--] [COMMAND [ARG...]]   set up the person, then become COMMAND (default: bash)',
+      '       nbstart plan [--json] [--watch] [-- COMMAND...]   show what would be done; change nothing',
+      '       nbstart check                       validate ini, env and auth_state; exit 0 when clean, 2 otherwise',
+    ].join('\n'))
+    .parserConfiguration({ 'halt-at-non-option': true, 'populate--': true, 'parse-positional-numbers': false })
+    .option('config', { type: 'string', describe: 'ini file (default: $NBSTART_CONFIG or /etc/nbstart/nbstart.ini)' })
+    .option('log-level', { type: 'string', describe: 'trace|debug|info|warn|error|fatal|silent (default: info)' })
+    .option('log-format', { type: 'string', describe: 'pretty|json (default: pretty)' })
+    .option('json', { type: 'boolean', default: false, describe: 'plan: print one JSON document' })
+    .option('watch', { type: 'boolean', default: false, describe: 'plan: re-plan when the ini, a hook dir or the auth_state file changes' })
+    .version(VERSION)
+    .help()
+    .alias('h', 'help')
+    .epilogue(settingsHelp())
+    .wrap(null)
+    .strictOptions(true)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      failed = msg ?? err?.message ?? 'invalid arguments';
+    });
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = y.parseSync(args, {}, (_err, _argv, output) => {
+      out = output;
+    }) as Record<string, unknown>;
+  } catch (err) {
+    failed = (err as Error).message;
+    parsed = {};
+  }
+  if (failed !== undefined) return { kind: 'exit', code: 2, out: '', err: `nbstart: ${failed.split('\n')[0]} (see nbstart --help)` };
+  if (parsed['help'] || parsed['version']) return { kind: 'exit', code: 0, out: `${out}\n`, err: '' };
+  const positional = ((parsed['_'] as (string | number)[] | undefined) ?? []).map(String);
+  const rest = ((parsed['--'] as (string | number)[] | undefined) ?? []).map(String);
+  const command = [...positional, ...rest];
+  if (action === 'check' && command.length > 0) {
+    return { kind: 'exit', code: 2, out: '', err: `nbstart: check takes no command, got ${JSON.stringify(command.join(' '))} (see nbstart --help)` };
+  }
+  for (const [flag, allowed] of [['log-level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']], ['log-format', ['pretty', 'json']]] as const) {
+    const v = parsed[flag];
+    if (v !== undefined && !(allowed as readonly string[]).includes(String(v))) {
+      return { kind: 'exit', code: 2, out: '', err: `nbstart: --${flag} must be one of ${allowed.join(', ')}, got ${JSON.stringify(String(v))}` };
+    }
+  }
+  const str = (k: string): string | undefined => (typeof parsed[k] === 'string' ? (parsed[k] as string) : undefined);
+  const config = str('config');
+  return {
+    kind: 'ok',
+    cli: {
+      action,
+      ...(config !== undefined && { config }),
+      flags: { '--log-level': str('log-level'), '--log-format': str('log-format') },
+      json: parsed['json'] === true,
+      watch: parsed['watch'] === true,
+      command,
+    },
+  };
+}

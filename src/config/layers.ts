@@ -1,0 +1,125 @@
+// Layers raw setting values: defaults < ini file < environment < auth_state < CLI flags.
+// Values stay strings here; validate.ts turns them into types and names every problem.
+
+import * as ini from 'ini';
+import { closest, distance } from 'fastest-levenshtein';
+import { SETTINGS, type Setting } from './settings.ts';
+import type { ProblemList } from './problems.ts';
+
+export interface RawValue {
+  readonly value: string;
+  /** Human name of where the value came from, used verbatim in error messages. */
+  readonly origin: string;
+}
+
+/** Raw values by setting key; wildcard settings (`ssh.*.host`) appear under their concrete key. */
+export type RawConfig = ReadonlyMap<string, RawValue>;
+
+export interface Sources {
+  readonly iniPath: string;
+  /** Text of the ini file; undefined when the file does not exist. */
+  readonly iniText: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Values from auth_state, by setting key (issue 4 fills this). */
+  readonly authState?: ReadonlyMap<string, RawValue>;
+  /** Values from CLI flags, by flag name (`--log-level`). */
+  readonly flags: Readonly<Record<string, string | undefined>>;
+}
+
+/** True when `key` (`ssh.gitlab.host`) is described by `pattern` (`ssh.*.host`). */
+export function keyMatches(pattern: string, key: string): boolean {
+  const p = pattern.split('.');
+  const k = key.split('.');
+  return p.length === k.length && p.every((part, i) => part === '*' || part === k[i]);
+}
+
+/** The table row describing a concrete key, if any. */
+export function settingFor(key: string): Setting | undefined {
+  return SETTINGS.find((s) => keyMatches(s.key, key));
+}
+
+/** Flattens parsed ini into `[section, key, value]`; sections may be dotted (`ssh.gitlab`). */
+function flatten(obj: Record<string, unknown>, section: string, out: [string, string, unknown][]): void {
+  for (const [k, v] of Object.entries(obj)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      flatten(v as Record<string, unknown>, section === '' ? k : `${section}.${k}`, out);
+    } else {
+      out.push([section, k, v]);
+    }
+  }
+}
+
+/** A suggestion like ` (did you mean "uid"?)`, or empty. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  if (candidates.length === 0) return '';
+  const best = closest(word, [...candidates]);
+  return distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best}"?)` : '';
+}
+
+/** Reads the ini text into raw values; unknown sections and keys become problems of `unknownSeverity`. */
+export function iniValues(
+  iniPath: string,
+  text: string,
+  problems: ProblemList,
+  unknownSeverity: 'error' | 'warning',
+): Map<string, RawValue> {
+  const out = new Map<string, RawValue>();
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = ini.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    problems.error(iniPath, '', `cannot be parsed as ini (${(err as Error).message})`, 'fix the file syntax');
+    return out;
+  }
+  const flat: [string, string, unknown][] = [];
+  flatten(parsed, '', flat);
+  const sectionPatterns = [...new Set(SETTINGS.map((s) => s.key.split('.').slice(0, -1).join('.')))];
+  const report = unknownSeverity === 'error' ? problems.error.bind(problems) : problems.warn.bind(problems);
+  for (const [section, key, value] of flat) {
+    const where = section === '' ? `${key} in ${iniPath}` : `[${section}] ${key} in ${iniPath}`;
+    const text = Array.isArray(value) ? value.map(String).join('\n') : String(value);
+    if (section === '') {
+      report(where, text, 'is outside any section', 'put it under a [section]; see nbstart --help');
+      continue;
+    }
+    const sectionKnown = sectionPatterns.some((p) => keyMatches(p, section));
+    if (!sectionKnown) {
+      report(`[${section}] in ${iniPath}`, section, `is not a known section${didYouMean(section, sectionPatterns)}`,
+        `use one of ${sectionPatterns.map((s) => `[${s}]`).join(', ')}`);
+      continue;
+    }
+    const full = `${section}.${key}`;
+    if (!settingFor(full)) {
+      const keys = SETTINGS.filter((s) => keyMatches(s.key.split('.').slice(0, -1).join('.'), section))
+        .map((s) => s.key.split('.').at(-1)!);
+      report(where, text, `is not a known key${didYouMean(key, keys)}`, `use one of ${keys.join(', ')}`);
+      continue;
+    }
+    if (text === '') continue;
+    out.set(full, { value: text, origin: where });
+  }
+  return out;
+}
+
+/** Layers every source; later layers win. */
+export function layer(src: Sources, problems: ProblemList, unknownSeverity: 'error' | 'warning'): Map<string, RawValue> {
+  const out = new Map<string, RawValue>();
+  if (src.iniText !== undefined) {
+    for (const [k, v] of iniValues(src.iniPath, src.iniText, problems, unknownSeverity)) out.set(k, v);
+  }
+  for (const s of SETTINGS) {
+    for (const name of s.env ?? []) {
+      const value = src.env[name];
+      if (value !== undefined && value !== '') {
+        out.set(s.key, { value, origin: name });
+        break;
+      }
+    }
+  }
+  for (const [k, v] of src.authState ?? []) out.set(k, v);
+  for (const s of SETTINGS) {
+    const value = s.flag ? src.flags[s.flag] : undefined;
+    if (value !== undefined) out.set(s.key, { value, origin: s.flag! });
+  }
+  return out;
+}

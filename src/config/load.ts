@@ -1,0 +1,48 @@
+// Loads configuration from every source: defaults < ini file < environment < auth_state < CLI flags.
+// Never throws for user mistakes: every problem is returned at once.
+
+import * as fs from 'node:fs';
+import { layer } from './layers.ts';
+import { ProblemList } from './problems.ts';
+import { DEFAULT_CONFIG_FILE } from './settings.ts';
+import { validate, type Config } from './validate.ts';
+
+export interface LoadInput {
+  /** --config, if given. */
+  readonly configFlag?: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly flags: Readonly<Record<string, string | undefined>>;
+  /** Unknown ini keys are errors for `check`, warnings at run time. */
+  readonly strict: boolean;
+  /** Root prefix for reading files (tests). */
+  readonly root?: string;
+}
+
+export interface Loaded {
+  readonly config: Config;
+  readonly problems: ProblemList;
+  readonly iniPath: string;
+  readonly iniFound: boolean;
+}
+
+/** Reads the ini (a missing default file is fine) and layers every source. */
+export function loadConfig(input: LoadInput): Loaded {
+  const problems = new ProblemList();
+  const explicit = input.configFlag ?? (input.env['NBSTART_CONFIG'] || undefined);
+  const iniPath = explicit ?? DEFAULT_CONFIG_FILE;
+  const origin = input.configFlag !== undefined ? '--config' : 'NBSTART_CONFIG';
+  let iniText: string | undefined;
+  try {
+    iniText = fs.readFileSync((input.root ?? '') + iniPath, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' || explicit !== undefined) {
+      problems.error(explicit !== undefined ? origin : iniPath, iniPath,
+        code === 'ENOENT' ? 'names a file that does not exist' : `cannot be read (${code})`,
+        explicit !== undefined ? `point ${origin} at an existing ini file, or unset it` : 'make the file readable by root');
+    }
+  }
+  const raw = layer({ iniPath, iniText, env: input.env, flags: input.flags }, problems, input.strict ? 'error' : 'warning');
+  const config = validate(raw, problems);
+  return { config, problems, iniPath, iniFound: iniText !== undefined };
+}

@@ -1,0 +1,232 @@
+// Turns layered raw values into a typed Config, collecting every problem at once.
+
+import { MAX_ID } from '../system/colon-db.ts';
+import type { RawConfig, RawValue } from './layers.ts';
+import type { ProblemList } from './problems.ts';
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+export type LogFormat = 'pretty' | 'json';
+
+export interface ChownOptions {
+  readonly recursive: boolean;
+}
+
+export interface Config {
+  readonly user: {
+    readonly name?: string;
+    readonly uid?: number;
+    readonly gid?: number;
+    readonly group?: string;
+    readonly template: string;
+    readonly shell?: string;
+    readonly grantSudo: boolean;
+    readonly allowRoot: boolean;
+  };
+  readonly chown: {
+    readonly home: boolean;
+    readonly homeOpts: ChownOptions;
+    readonly extra: readonly string[];
+    readonly extraOpts: ChownOptions;
+  };
+  readonly exec: {
+    readonly command: readonly string[];
+    readonly umask?: number;
+    readonly unset: readonly string[];
+  };
+  readonly log: { readonly level: LogLevel; readonly format: LogFormat };
+  /** Where each setting's value came from, for messages that name it. */
+  readonly origins: ReadonlyMap<string, string>;
+}
+
+const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+// Characters that would corrupt or reinterpret a passwd/group line or a path built from a name.
+// eslint-disable-next-line no-control-regex
+const BAD_NAME_CHARS = /[:,\n\r\0\x01-\x1f\x7f\s/\\]/;
+
+/** Why a user or group name cannot be written to /etc/passwd or /etc/group, or undefined if it can. */
+export function nameProblem(name: string, maxLength: number): string | undefined {
+  if (name === '') return 'must not be empty';
+  const bad = BAD_NAME_CHARS.exec(name);
+  if (bad) return `must not contain ${JSON.stringify(bad[0])} (":", ",", "/", whitespace and control characters break /etc/passwd and /etc/group)`;
+  if (name.startsWith('-') || name.startsWith('+')) return 'must not start with "-" or "+"';
+  if (name === '.' || name === '..') return 'must not be "." or ".."';
+  if (/^[0-9]+$/.test(name)) return 'must not be all digits (it would read as a numeric id)';
+  if (name.length > maxLength) return `must be at most ${maxLength} characters`;
+  return undefined;
+}
+
+/** Parses a decimal id in 0..MAX_ID; undefined when it is not one. */
+export function parseIdValue(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^[0-9]{1,10}$/.test(t)) return undefined;
+  const n = Number(t);
+  return n <= MAX_ID ? n : undefined;
+}
+
+/** Parses start.sh-style booleans: 1/yes/true and 0/no/false (any case). */
+export function parseBool(text: string): boolean | undefined {
+  const t = text.trim().toLowerCase();
+  if (t === '1' || t === 'yes' || t === 'true' || t === 'on') return true;
+  if (t === '0' || t === 'no' || t === 'false' || t === 'off' || t === '') return false;
+  return undefined;
+}
+
+/** Splits `exec.command`: a JSON array of strings, or words separated by white space. */
+export function parseCommand(text: string): string[] | undefined {
+  const t = text.trim();
+  if (t.startsWith('[')) {
+    try {
+      const v: unknown = JSON.parse(t);
+      if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== '' && !x.includes('\0'))) return v as string[];
+    } catch {
+      return undefined;
+    }
+    return undefined;
+  }
+  const words = t.split(/\s+/).filter((w) => w !== '');
+  return words.length > 0 ? words : undefined;
+}
+
+/** Parses `-R`-style chown options; only recursion is meaningful to nbstart. */
+export function parseChownOpts(text: string): ChownOptions | undefined {
+  let recursive = false;
+  for (const word of text.trim().split(/\s+/).filter((w) => w !== '')) {
+    if (word === '-R' || word === '--recursive') recursive = true;
+    else if (word === '-h' || word === '--no-dereference' || word === '-P') continue; // nbstart never follows links
+    else return undefined;
+  }
+  return { recursive };
+}
+
+/** Splits a comma-separated list, trimming items and dropping empty ones. */
+export function splitList(text: string): string[] {
+  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Validates every raw value; problems are added to `problems`, never thrown. */
+export function validate(raw: RawConfig, problems: ProblemList): Config {
+  const get = (key: string): RawValue | undefined => raw.get(key);
+  const origins = new Map<string, string>();
+  for (const [k, v] of raw) origins.set(k, v.origin);
+
+  const name = (key: string, max: number, what: string): string | undefined => {
+    const v = get(key);
+    if (!v) return undefined;
+    const why = nameProblem(v.value, max);
+    if (why) {
+      problems.error(v.origin, v.value, `${what} ${why}`, `set ${v.origin} to a plain name such as "alice"`);
+      return undefined;
+    }
+    return v.value;
+  };
+  const id = (key: string, what: string): number | undefined => {
+    const v = get(key);
+    if (!v) return undefined;
+    const n = parseIdValue(v.value);
+    if (n === undefined) {
+      problems.error(v.origin, v.value, `expected an integer from 0 to ${MAX_ID}`, `set ${v.origin} to the numeric ${what}, e.g. 1000`);
+    }
+    return n;
+  };
+  const bool = (key: string, fallback: boolean): boolean => {
+    const v = get(key);
+    if (!v) return fallback;
+    const b = parseBool(v.value);
+    if (b === undefined) {
+      problems.error(v.origin, v.value, 'expected yes/no (or 1/0, true/false)', `set ${v.origin} to yes or no`);
+      return fallback;
+    }
+    return b;
+  };
+  const chownOpts = (key: string): ChownOptions => {
+    const v = get(key);
+    if (!v) return { recursive: false };
+    const o = parseChownOpts(v.value);
+    if (!o) {
+      problems.error(v.origin, v.value, 'supports only -R (recursive); nbstart never follows symbolic links', `set ${v.origin} to -R or leave it empty`);
+      return { recursive: false };
+    }
+    return o;
+  };
+
+  const shellRaw = get('user.shell');
+  if (shellRaw && !/^\/[^:\n\0]*$/.test(shellRaw.value)) {
+    problems.error(shellRaw.origin, shellRaw.value, 'expected an absolute path without ":"', `set ${shellRaw.origin} to e.g. /bin/bash`);
+  }
+
+  const extra: string[] = [];
+  const extraRaw = get('chown.extra');
+  for (const p of extraRaw ? splitList(extraRaw.value) : []) {
+    if (!p.startsWith('/') || p.includes('\0') || p.includes('\n')) {
+      problems.error(extraRaw!.origin, p, 'expected absolute paths', `list absolute paths separated by commas, e.g. /opt/conda,/srv/data`);
+    } else extra.push(p);
+  }
+
+  let command: string[] = ['bash'];
+  const cmdRaw = get('exec.command');
+  if (cmdRaw) {
+    const c = parseCommand(cmdRaw.value);
+    if (!c) problems.error(cmdRaw.origin, cmdRaw.value, 'expected words or a JSON array of non-empty strings', `set ${cmdRaw.origin} to e.g. jupyter lab, or ["jupyter","lab"]`);
+    else command = c;
+  }
+
+  let umask: number | undefined;
+  const umaskRaw = get('exec.umask');
+  if (umaskRaw) {
+    if (/^[0-7]{1,4}$/.test(umaskRaw.value.trim())) umask = parseInt(umaskRaw.value.trim(), 8);
+    else problems.error(umaskRaw.origin, umaskRaw.value, 'expected an octal umask', `set ${umaskRaw.origin} to e.g. 022 or 002`);
+  }
+
+  const unset: string[] = [];
+  const unsetRaw = get('exec.unset');
+  for (const v of unsetRaw ? splitList(unsetRaw.value) : []) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) {
+      problems.error(unsetRaw!.origin, v, 'expected environment variable names', `list names separated by commas, e.g. JUPYTERHUB_API_TOKEN,AWS_SECRET`);
+    } else unset.push(v);
+  }
+
+  let level: LogLevel = 'info';
+  const levelRaw = get('log.level');
+  if (levelRaw) {
+    const l = levelRaw.value.trim().toLowerCase() as LogLevel;
+    if (LEVELS.includes(l)) level = l;
+    else problems.error(levelRaw.origin, levelRaw.value, `expected one of ${LEVELS.join(', ')}`, `set ${levelRaw.origin} to info`);
+  }
+  let format: LogFormat = 'pretty';
+  const formatRaw = get('log.format');
+  if (formatRaw) {
+    const f = formatRaw.value.trim().toLowerCase();
+    if (f === 'pretty' || f === 'json') format = f;
+    else problems.error(formatRaw.origin, formatRaw.value, 'expected pretty or json', `set ${formatRaw.origin} to json or pretty`);
+  }
+
+  const template = name('user.template', 256, 'the template user name') ?? 'jovyan';
+  const userName = name('user.name', 256, 'the user name');
+  const userGroup = name('user.group', 32, 'the group name');
+  return {
+    user: {
+      ...(userName !== undefined && { name: userName }),
+      ...optional('uid', id('user.uid', 'user id')),
+      ...optional('gid', id('user.gid', 'group id')),
+      ...(userGroup !== undefined && { group: userGroup }),
+      template,
+      ...(shellRaw && /^\/[^:\n\0]*$/.test(shellRaw.value) && { shell: shellRaw.value }),
+      grantSudo: bool('user.grant_sudo', false),
+      allowRoot: bool('user.allow_root', false),
+    },
+    chown: {
+      home: bool('chown.home', false),
+      homeOpts: chownOpts('chown.home_opts'),
+      extra,
+      extraOpts: chownOpts('chown.extra_opts'),
+    },
+    exec: { command, ...(umask !== undefined && { umask }), unset },
+    log: { level, format },
+    origins,
+  };
+}
+
+function optional<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
+}

@@ -1,0 +1,151 @@
+// The one executor: applies operations in order. Everything nbstart changes goes through here.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Logger } from '../log.ts';
+import { chownTree } from '../system/chown-tree.ts';
+import { writeFileAtomic } from '../system/atomic-write.ts';
+import { describeOp, type Op } from './ops.ts';
+
+/** What applying changes besides files: the command's environment and working directory. */
+export interface ExecState {
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export interface ApplyContext {
+  /** Root prefix ('' in production). */
+  readonly root: string;
+  readonly state: ExecState;
+  readonly log: Logger;
+}
+
+/** Raised when an operation fails; names the op so the log says exactly what was not done. */
+export class ApplyError extends Error {
+  constructor(op: Op, cause: unknown) {
+    super(`${describeOp(op)}: ${(cause as Error).message}`, { cause });
+    this.name = 'ApplyError';
+  }
+}
+
+/** Applies ops in order; stops at the first failure (earlier ops stay applied; each is atomic). */
+export function apply(ops: readonly Op[], ctx: ApplyContext): void {
+  for (const op of ops) {
+    try {
+      applyOne(op, ctx);
+    } catch (err) {
+      throw new ApplyError(op, err);
+    }
+  }
+}
+
+function applyOne(op: Op, ctx: ApplyContext): void {
+  const real = (p: string): string => (ctx.root === '' ? p : path.join(ctx.root, p));
+  const { log, state } = ctx;
+  switch (op.kind) {
+    case 'write-file': {
+      const how = writeFileAtomic(real(op.path), op.content, op);
+      log.info({ path: op.path, how, why: op.why }, `wrote ${op.path} (${op.summary})`);
+      if (how === 'in-place') log.warn({ path: op.path }, `${op.path} could not be replaced atomically (bind mount or read-only /etc); rewrote it in place`);
+      return;
+    }
+    case 'remove':
+      fs.rmSync(real(op.path), { force: true });
+      log.info({ path: op.path, why: op.why }, `removed ${op.path}`);
+      return;
+    case 'mkdir':
+      mkdirOwned(real(op.path), op.mode, op.uid, op.gid);
+      log.info({ path: op.path, why: op.why }, `created ${op.path}`);
+      return;
+    case 'symlink':
+      replaceSymlink(real(op.path), op.target);
+      log.info({ path: op.path, target: op.target, why: op.why }, `linked ${op.path} -> ${op.target}`);
+      return;
+    case 'move-dir': {
+      try {
+        fs.renameSync(real(op.from), real(op.to));
+        fs.symlinkSync(op.to, real(op.from));
+        log.info({ from: op.from, to: op.to, why: op.why }, `moved ${op.from} to ${op.to} (and linked the old path)`);
+      } catch (err) {
+        // overlayfs without redirect_dir cannot rename a directory of a lower layer (EXDEV); a mount
+        // point cannot be renamed (EBUSY). start.sh falls back to a link too.
+        log.debug({ err: (err as Error).message }, 'rename failed, linking instead');
+        if (fs.existsSync(real(op.to))) throw err;
+        fs.symlinkSync(op.from, real(op.to));
+        log.info({ from: op.from, to: op.to, why: op.why }, `linked ${op.to} -> ${op.from} (the directory cannot be moved here)`);
+      }
+      return;
+    }
+    case 'chown-tree': {
+      const top = resolveTop(real(op.path));
+      const started = Date.now();
+      const r = chownTree(top, op, (p) => log.info({ path: op.path, visited: p.visited, changed: p.changed }, `chown walk in progress (${p.visited} entries)`));
+      log.info({ path: op.path, ...r, ms: Date.now() - started, why: op.why }, `${op.path}: ${r.changed} of ${r.visited} entries given to ${op.uid}:${op.gid}`);
+      return;
+    }
+    case 'set-env':
+      state.env[op.name] = op.value;
+      log.debug({ name: op.name, why: op.why }, `set ${op.name}`);
+      return;
+    case 'unset-env':
+      delete state.env[op.name];
+      log.debug({ name: op.name, why: op.why }, `unset ${op.name}`);
+      return;
+    case 'chdir':
+      state.cwd = op.path;
+      log.debug({ path: op.path, why: op.why }, `working directory ${op.path}`);
+      return;
+    case 'umask':
+      process.umask(op.mask);
+      log.debug({ umask: op.mask.toString(8), why: op.why }, 'umask set');
+      return;
+  }
+}
+
+/** mkdir that accepts an existing directory but never a symlink or a file in its place. */
+function mkdirOwned(p: string, mode: number, uid: number, gid: number): void {
+  try {
+    fs.mkdirSync(p, { mode });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const st = fs.lstatSync(p);
+    if (!st.isDirectory()) throw new Error(`${p} exists and is not a directory`, { cause: err });
+    if (process.geteuid?.() !== 0 && st.uid !== process.geteuid?.()) throw new Error(`${p} exists and belongs to uid ${st.uid}`, { cause: err });
+    return;
+  }
+  if (process.geteuid?.() === 0) fs.lchownSync(p, uid, gid);
+  fs.chmodSync(p, mode);
+}
+
+/** Points `p` at `target`, replacing an existing link atomically; never replaces a real file. */
+function replaceSymlink(p: string, target: string): void {
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.lstatSync(p);
+  } catch {
+    st = undefined;
+  }
+  if (st && !st.isSymbolicLink()) throw new Error(`${p} is a real ${st.isDirectory() ? 'directory' : 'file'}; left alone`);
+  if (st && fs.readlinkSync(p) === target) return;
+  const tmp = `${p}.nbstart-tmp`;
+  fs.rmSync(tmp, { force: true });
+  fs.symlinkSync(target, tmp);
+  fs.renameSync(tmp, p);
+}
+
+/**
+ * Follows `p` when it is a symlink in a directory only root can write (e.g. /home/alice -> /home/jovyan
+ * made by move-dir), so the tree behind it is walked; a link a user could have planted is not followed.
+ */
+function resolveTop(p: string): string {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch {
+    return p;
+  }
+  if (!st.isSymbolicLink()) return p;
+  const parent = fs.statSync(path.dirname(p));
+  if (parent.uid !== 0 || (parent.mode & 0o022) !== 0 || st.uid !== 0) return p;
+  return fs.realpathSync(p);
+}
