@@ -62,7 +62,7 @@ export function resolveIdentity(input: ResolveInput, problems: ProblemList): Ide
     ok = false;
   }
   const clash = users.find((u) => u.uid === uid && u.name !== entry.name);
-  if (clash && name !== 'root') {
+  if (clash && name !== 'root' && uid !== 0) {
     problems.error(origin('user.uid', 'NB_UID'), String(uid), `is already the uid of "${clash.name}" in /etc/passwd`,
       `choose another uid, or remove "${clash.name}" from the image`);
     ok = false;

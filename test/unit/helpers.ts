@@ -1,0 +1,39 @@
+// Shared test helpers: temp trees built inline (changesets' testdir) and fixture files.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { layer } from '../../src/config/layers.ts';
+import { ProblemList } from '../../src/config/problems.ts';
+import { validate, type Config } from '../../src/config/validate.ts';
+
+export const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures');
+
+/** Text of a fixture file, e.g. fixture('debian-bookworm/passwd'). */
+export function fixture(name: string): string {
+  return fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+}
+
+/** A temp directory holding `files` (path → content; a trailing '/' makes a directory). */
+export function testdir(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nbstart-test-'));
+  for (const [p, content] of Object.entries(files)) {
+    const real = path.join(root, p);
+    if (p.endsWith('/')) {
+      fs.mkdirSync(real, { recursive: true });
+    } else {
+      fs.mkdirSync(path.dirname(real), { recursive: true });
+      fs.writeFileSync(real, content);
+    }
+  }
+  return root;
+}
+
+/** A validated Config from env-style values (and optional ini text); throws if it has errors. */
+export function configFrom(env: Record<string, string>, iniText?: string): Config {
+  const problems = new ProblemList();
+  const raw = layer({ iniPath: '/etc/nbstart/nbstart.ini', iniText, env, flags: {} }, problems, 'error');
+  const config = validate(raw, problems);
+  if (problems.errors.length > 0) throw new Error(problems.errors.map((p) => p.message).join('; '));
+  return config;
+}
