@@ -2,6 +2,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Logger } from './log.ts';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -50,4 +51,21 @@ export function envForExec(env: Readonly<Record<string, string | undefined>>): R
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
   return out;
+}
+
+/** Finds and becomes the command (PATH from `env`); returns only on failure, with 126 or 127. */
+export function execvp(command: readonly string[], env: Readonly<Record<string, string | undefined>>, log: Logger): number {
+  const resolved = resolveCommand(command[0]!, env['PATH']);
+  if (!resolved.ok) {
+    log.error({ command, code: resolved.code }, resolved.message);
+    return resolved.code;
+  }
+  try {
+    process.execve!(resolved.file, [...command], envForExec(env));
+  } catch (err) {
+    const code = execFailureCode(err);
+    log.error({ command, file: resolved.file, code }, `cannot execute ${resolved.file}: ${(err as Error).message}`);
+    return code;
+  }
+  return 126; // execve returned without throwing: cannot happen
 }

@@ -19,8 +19,8 @@ export function createLogger(level: LogLevel, format: LogFormat): Logger {
     ignore: 'pid,hostname,name',
     translateTime: 'SYS:HH:MM:ss.l',
     messageFormat: '{if hook}[{hook}] {end}{msg}',
-    hideObject: false,
-    singleLine: true,
+    // Data fields are for JSON shippers; the human line is the message itself.
+    hideObject: true,
   });
   return pino(opts, stream);
 }

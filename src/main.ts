@@ -7,7 +7,7 @@ import { parseCli } from './cli.ts';
 import { loadConfig } from './config/load.ts';
 import type { Config } from './config/validate.ts';
 import { ConfigError, formatProblem, ProblemList } from './config/problems.ts';
-import { envForExec, execFailureCode, resolveCommand } from './exec.ts';
+import { execvp } from './exec.ts';
 import type { PlanContext } from './hooks/hook.ts';
 import { HOOKS } from './hooks/index.ts';
 import { readDb } from './hooks/accounts.ts';
@@ -23,6 +23,8 @@ import { readFs, type ReadFs } from './system/read-fs.ts';
 
 const EXIT_CONFIG = 1;
 const EXIT_USAGE = 2;
+/** Exported to the command so a second start.sh/nbstart in the same chain does no set-up. */
+const ALREADY_RAN = '_START_SH_EXECUTED';
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseCli(argv);
@@ -38,6 +40,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const { config, problems } = loaded;
   const log = createLogger(config.log.level, config.log.format);
 
+  const command = cli.command.length > 0 ? cli.command : config.exec.command;
+  if (cli.action === 'run' && env[ALREADY_RAN] === '1') return execAgain(command, env, log);
+
   const fsr = readFs('');
   const privileged = process.geteuid!() === 0;
   const identity = resolve(fsr, config, privileged, problems);
@@ -49,7 +54,6 @@ async function main(argv: readonly string[]): Promise<number> {
   const cwd = safeCwd();
   const ctx: PlanContext = { fs: fsr, env, config, identity, privileged, cwd };
   const planned = await planHooks(HOOKS.filter((h) => h.phase === 'root'), ctx);
-  const command = cli.command.length > 0 ? cli.command : config.exec.command;
 
   if (cli.action === 'plan') {
     const after = planned.flatMap((p) => p.plan.ops).filter((o) => o.kind === 'chdir').at(-1);
@@ -108,23 +112,22 @@ function become(command: readonly string[], state: ExecState, id: Identity, log:
     }
   });
   if (cwd !== state.cwd) log.warn({ wanted: state.cwd, cwd }, `cannot enter ${state.cwd} as ${id.name}; starting in ${cwd}`);
-  const resolved = resolveCommand(command[0]!, state.env['PATH']);
-  if (!resolved.ok) {
-    log.error({ command, code: resolved.code }, resolved.message);
-    return resolved.code;
-  }
+  // A shell would export the logical directory; without it `pwd` shows where a home link points.
+  if (cwd !== undefined) state.env['PWD'] = cwd;
   log.info(
-    { command, file: resolved.file, user: id.name, uid: id.uid, gid: id.gid, groups: groupList(id), cwd },
+    { command, user: id.name, uid: id.uid, gid: id.gid, groups: groupList(id), cwd },
     `exec ${command.join(' ')} as ${id.name} (uid ${id.uid}, gid ${id.gid}) in ${cwd}`,
   );
-  try {
-    process.execve!(resolved.file, [...command], envForExec(state.env));
-  } catch (err) {
-    const code = execFailureCode(err);
-    log.error({ command, file: resolved.file, code }, `cannot execute ${resolved.file}: ${(err as Error).message}`);
-    return code;
-  }
-  return 126; // execve returned without throwing: cannot happen
+  return execvp(command, state.env, log);
+}
+
+/**
+ * docker-stacks' start-notebook.py execs /usr/local/bin/start.sh (nbstart here) once more, as the
+ * person; the first run exported _START_SH_EXECUTED=1, so this one only becomes the command.
+ */
+function execAgain(command: readonly string[], env: Record<string, string | undefined>, log: Logger): number {
+  log.debug({ command }, `${ALREADY_RAN}=1: set-up already done, exec ${command.join(' ')}`);
+  return execvp(command, env, log);
 }
 
 /** Prints a fatal error as one line per problem and picks the exit code. */

@@ -23,6 +23,8 @@ export const environment: Hook = {
       ['LOGNAME', id.name],
       ['SHELL', id.shell],
       ['XDG_CACHE_HOME', `${id.home}/.cache`],
+      // docker-stacks' marker: start-notebook.py runs start.sh (nbstart) again, which must not redo set-up.
+      ['_START_SH_EXECUTED', '1'],
     ];
     for (const [name, value] of want) {
       if (ctx.env[name] !== value) ops.push({ kind: 'set-env', name, value, why: `${name} of ${id.name}` });

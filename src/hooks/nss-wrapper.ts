@@ -6,6 +6,7 @@
 import { groupEntries, groupLine, parseDb, passwdEntries, passwdLine, renderDb, withLine } from '../system/colon-db.ts';
 import type { Op, Plan } from '../plan/ops.ts';
 import type { ReadFs } from '../system/read-fs.ts';
+import { ownEntry } from '../identity/resolve.ts';
 import type { Hook, PlanContext } from './hook.ts';
 
 const LIB_DIRS = [
@@ -32,7 +33,7 @@ export const nssWrapper: Hook = {
     const id = ctx.identity;
     const passwdText = ctx.fs.readText('/etc/passwd') ?? '';
     const passwd = parseDb('passwd', passwdText);
-    if (passwdEntries(passwd).some((e) => e.entry.uid === id.uid)) return { ops: [], notes: [] };
+    if (ownEntry(passwdEntries(passwd).map((e) => e.entry), id.uid)) return { ops: [], notes: [] };
     const lib = findNssWrapper(ctx.fs);
     if (!lib) {
       return { ops: [], notes: [{ level: 'warn', msg: `uid ${id.uid} has no passwd entry and libnss_wrapper.so is not installed: whoami will fail (install libnss-wrapper in the image)` }] };
@@ -41,7 +42,8 @@ export const nssWrapper: Hook = {
     const entries = passwdEntries(passwd);
     const tmpl = entries.find((e) => e.entry.name === ctx.config.user.template);
     const line = passwdLine({ name: id.name, password: 'x', uid: id.uid, gid: id.gid, gecos: tmpl?.entry.gecos ?? '', home: id.home, shell: id.shell });
-    const clashes = new Set(entries.filter((e) => e.entry.name === id.name && e !== tmpl).map((e) => e.index));
+    // Drop other lines with the person's name or uid (an engine's synthetic `1010:x:1010:…` line).
+    const clashes = new Set(entries.filter((e) => (e.entry.name === id.name || e.entry.uid === id.uid) && e !== tmpl).map((e) => e.index));
     const replaced = withLine(passwd, tmpl?.index, line);
     const newPasswd = { ...replaced, lines: replaced.lines.filter((_, i) => !clashes.has(i)) };
     const group = parseDb('group', ctx.fs.readText('/etc/group') ?? '');

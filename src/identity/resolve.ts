@@ -74,7 +74,9 @@ export function resolveIdentity(input: ResolveInput, problems: ProblemList): Ide
     { name: config.user.group ?? name, gid },
     ...input.wanted,
   ]);
-  const primary = resolved[0]!;
+  // A primary group named after the user only by default needs no note when the image names the gid.
+  const asked = resolved[0]!;
+  const primary: ResolvedGroup = config.user.group === undefined && asked.exists ? { name: asked.name, gid: asked.gid, exists: true } : asked;
   const supplementary = new Map<number, ResolvedGroup>();
   const users100 = groups.find((g) => g.gid === USERS_GID);
   if (users100 && gid !== USERS_GID) supplementary.set(USERS_GID, { name: users100.name, gid: USERS_GID, exists: true });
@@ -137,6 +139,14 @@ export function mirrorGroups(image: readonly GroupEntry[], wanted: readonly Want
   return out;
 }
 
+/**
+ * The passwd entry that really names `uid`. Podman (and CRI-O) append a line named after the numeric
+ * uid for an unknown `--user`; that is no name, so it does not count.
+ */
+export function ownEntry(users: readonly PasswdEntry[], uid: number): PasswdEntry | undefined {
+  return users.find((u) => u.uid === uid && u.name !== String(uid));
+}
+
 export interface Unprivileged {
   readonly uid: number;
   readonly gid: number;
@@ -154,7 +164,7 @@ export function resolveUnprivileged(input: ResolveInput, proc: Unprivileged, pro
   const users = passwdEntries(input.passwd).map((e) => e.entry);
   const groups = groupEntries(input.group).map((g) => g.entry);
   const template = users.find((u) => u.name === config.user.template);
-  const own = users.find((u) => u.uid === proc.uid);
+  const own = ownEntry(users, proc.uid);
   const name = own?.name ?? config.user.name ?? config.user.template;
   const homeOf = (): string => {
     if (own) return own.home;

@@ -1,0 +1,17 @@
+// The images the end-to-end tests use, built from this repository with podman, each once per
+// content hash of its inputs (the binary included), so a re-run without changes builds nothing.
+
+import { BASE_IMAGE, buildImage } from './podman.ts';
+
+export const FOUNDATION = 'localhost/nbstart-foundation:test';
+export const BASE_NOTEBOOK = 'localhost/nbstart-base-notebook:test';
+export const PLAIN_STACKS = 'localhost/nbstart-plain-stacks:test';
+export const SHIMMED = 'localhost/nbstart-plain-stacks-shim:test';
+
+/** Builds every test image (in dependency order). */
+export function buildAll(): void {
+  buildImage({ tag: FOUNDATION, dockerfile: 'docker-stacks/foundation/Dockerfile', inputs: ['docker-stacks/foundation', 'dist/nbstart'], buildArgs: { BASE_IMAGE }, from: [BASE_IMAGE] });
+  buildImage({ tag: BASE_NOTEBOOK, dockerfile: 'docker-stacks/base-notebook/Dockerfile', inputs: ['docker-stacks/base-notebook'], buildArgs: { BASE_IMAGE: FOUNDATION }, from: [FOUNDATION] });
+  buildImage({ tag: PLAIN_STACKS, dockerfile: 'test/e2e/images/plain-stacks/Dockerfile', inputs: ['test/e2e/images/plain-stacks'], buildArgs: { BASE_IMAGE }, from: [BASE_IMAGE], context: 'test/e2e/images/plain-stacks' });
+  buildImage({ tag: SHIMMED, dockerfile: 'shim-layer/Dockerfile', inputs: ['shim-layer', 'dist/nbstart'], buildArgs: { BASE_IMAGE: PLAIN_STACKS }, from: [PLAIN_STACKS] });
+}

@@ -1,0 +1,111 @@
+// Thin wrappers over rootful podman for the end-to-end tests: build images once per content hash,
+// run containers, and give failing cases the container's whole stderr.
+
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
+export const CONTAINERS_CONF = path.join(REPO, 'test', 'e2e', 'containers.conf');
+export const BASE_IMAGE = 'localhost/nbstart-debian:bookworm';
+
+export interface Result {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs podman with the project's containers.conf; never throws for a non-zero exit. */
+export function podman(args: readonly string[], opts: { input?: string; timeoutMs?: number } = {}): Result {
+  const r: SpawnSyncReturns<string> = spawnSync('podman', args, {
+    encoding: 'utf8',
+    env: { ...process.env, CONTAINERS_CONF },
+    input: opts.input ?? '',
+    timeout: opts.timeoutMs ?? 300_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (r.error) throw new Error(`podman ${args.join(' ')}: ${r.error.message}`);
+  return { code: r.status ?? 128 + (r.signal ? 9 : 0), stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Like podman() but throws with the full output when the exit code is not 0. */
+export function podmanOk(args: readonly string[], opts: { input?: string; timeoutMs?: number } = {}): Result {
+  const r = podman(args, opts);
+  if (r.code !== 0) throw new Error(`podman ${args.join(' ')} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+  return r;
+}
+
+/** Hash of files and directories (recursively), for image cache keys. */
+export function contentHash(paths: readonly string[], extra: readonly string[] = []): string {
+  const h = createHash('sha256');
+  const walk = (p: string): void => {
+    const st = fs.lstatSync(p);
+    if (st.isSymbolicLink()) {
+      h.update(`${path.relative(REPO, p)} -> ${fs.readlinkSync(p)}`);
+    } else if (st.isDirectory()) {
+      for (const n of fs.readdirSync(p).sort()) walk(path.join(p, n));
+    } else {
+      h.update(path.relative(REPO, p));
+      h.update(fs.readFileSync(p));
+    }
+  };
+  for (const p of paths) walk(path.join(REPO, p));
+  for (const e of extra) h.update(e);
+  return h.digest('hex').slice(0, 16);
+}
+
+/** The image's value for a label, or undefined when the image or label is missing. */
+export function imageLabel(image: string, label: string): string | undefined {
+  const r = podman(['image', 'inspect', '--format', `{{index .Labels "${label}"}}`, image]);
+  const v = r.stdout.trim();
+  return r.code === 0 && v !== '' && v !== '<no value>' ? v : undefined;
+}
+
+export interface BuildSpec {
+  readonly tag: string;
+  readonly dockerfile: string;
+  /** Files and folders (relative to the repo) that decide the image, besides the Dockerfile. */
+  readonly inputs: readonly string[];
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  /** Images this one is built FROM, whose ids join the cache key. */
+  readonly from?: readonly string[];
+  /** Build context relative to the repo (default: the repo root). */
+  readonly context?: string;
+}
+
+/** Builds an image from the repo root unless one with the same inputs exists already. */
+export function buildImage(spec: BuildSpec): void {
+  const fromIds = (spec.from ?? []).map((img) => podmanOk(['image', 'inspect', '--format', '{{.Id}}', img]).stdout.trim());
+  const args = Object.entries(spec.buildArgs ?? {}).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
+  const key = contentHash([spec.dockerfile, ...spec.inputs], [...fromIds, ...args]);
+  if (imageLabel(spec.tag, 'org.nbstart.test.key') === key) return;
+  podmanOk(['build', '--quiet', '-f', path.join(REPO, spec.dockerfile), ...args, '--label', `org.nbstart.test.key=${key}`, '-t', spec.tag, path.join(REPO, spec.context ?? '.')], { timeoutMs: 900_000 });
+}
+
+export interface RunSpec {
+  readonly image: string;
+  readonly user?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  /** `-v` values (host:container[:opts]). */
+  readonly volumes?: readonly string[];
+  readonly extra?: readonly string[];
+  /** Container network; tests default to none (nothing leaves the container). */
+  readonly network?: string;
+  readonly command?: readonly string[];
+}
+
+/** `podman run --rm` of one case. */
+export function run(spec: RunSpec): Result {
+  const args = ['run', '--rm', '--pull=never', '--network', spec.network ?? 'none'];
+  if (spec.user !== undefined) args.push('--user', spec.user);
+  for (const [k, v] of Object.entries(spec.env ?? {})) args.push('-e', `${k}=${v}`);
+  for (const v of spec.volumes ?? []) args.push('-v', v);
+  args.push(...(spec.extra ?? []), spec.image, ...(spec.command ?? []));
+  return podman(args);
+}
+
+/** A readable dump of a result for assertion messages. */
+export function show(r: Result): string {
+  return `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr (container)\n${r.stderr}`;
+}
