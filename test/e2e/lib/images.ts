@@ -3,10 +3,12 @@
 
 import { BASE_IMAGE, buildImage } from './podman.ts';
 
-export const FOUNDATION = 'localhost/nbstart-foundation:test';
-export const BASE_NOTEBOOK = 'localhost/nbstart-base-notebook:test';
-export const PLAIN_STACKS = 'localhost/nbstart-plain-stacks:test';
-export const SHIMMED = 'localhost/nbstart-plain-stacks-shim:test';
+// NBSTART_E2E_TAG keeps parallel checkouts (git worktrees) on one machine out of each other's images.
+const TAG = process.env['NBSTART_E2E_TAG'] || 'test';
+export const FOUNDATION = `localhost/nbstart-foundation:${TAG}`;
+export const BASE_NOTEBOOK = `localhost/nbstart-base-notebook:${TAG}`;
+export const PLAIN_STACKS = `localhost/nbstart-plain-stacks:${TAG}`;
+export const SHIMMED = `localhost/nbstart-plain-stacks-shim:${TAG}`;
 
 /** Builds every test image (in dependency order). */
 export function buildAll(): void {
