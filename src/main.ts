@@ -76,7 +76,7 @@ function resolve(fsr: ReadFs, config: Config, privileged: boolean, problems: Pro
     problems.error('/etc/passwd', '', 'is missing or unreadable in this image', 'the image needs /etc/passwd and /etc/group');
     return undefined;
   }
-  const input = { config, passwd, group, wanted: [], keep: [] };
+  const input = { config, passwd, group, wanted: config.groups.wanted, keep: config.groups.keep };
   if (privileged) return resolveIdentity(input, problems);
   return resolveUnprivileged(input, {
     uid: process.getuid!(), gid: process.getgid!(), groups: process.getgroups!(),

@@ -20,8 +20,6 @@ export interface Sources {
   /** Text of the ini file; undefined when the file does not exist. */
   readonly iniText: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Values from auth_state, by setting key (issue 4 fills this). */
-  readonly authState?: ReadonlyMap<string, RawValue>;
   /** Values from CLI flags, by flag name (`--log-level`). */
   readonly flags: Readonly<Record<string, string | undefined>>;
 }
@@ -101,7 +99,7 @@ export function iniValues(
   return out;
 }
 
-/** Layers every source; later layers win. */
+/** Layers ini, environment and flags (later wins); auth_state is laid over by load.ts, below flags. */
 export function layer(src: Sources, problems: ProblemList, unknownSeverity: 'error' | 'warning'): Map<string, RawValue> {
   const out = new Map<string, RawValue>();
   if (src.iniText !== undefined) {
@@ -116,7 +114,6 @@ export function layer(src: Sources, problems: ProblemList, unknownSeverity: 'err
       }
     }
   }
-  for (const [k, v] of src.authState ?? []) out.set(k, v);
   for (const s of SETTINGS) {
     const value = s.flag ? src.flags[s.flag] : undefined;
     if (value !== undefined) out.set(s.key, { value, origin: s.flag! });

@@ -21,6 +21,21 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'user.shell', default: 'the template user\'s shell', doc: 'login shell written to /etc/passwd and exported as SHELL' },
   { key: 'user.grant_sudo', env: ['GRANT_SUDO'], default: 'no', doc: 'yes/1: passwordless sudo through /etc/sudoers.d/nbstart' },
   { key: 'user.allow_root', env: ['NBSTART_ALLOW_ROOT'], default: 'no', doc: 'yes: accept uid 0 for a user other than root' },
+  // [groups]: supplementary groups mirrored into the image
+  { key: 'groups.list', env: ['NBSTART_GROUPS'], default: '(none; auth_state groups win)', doc: 'groups to mirror: name:gid,name:gid' },
+  { key: 'groups.keep', env: ['NBSTART_KEEP_GROUPS'], default: '(none)', doc: 'comma-separated image groups the user stays in besides users (100)' },
+  // [auth_state]: how to read JupyterHub's auth_state (NBSTART_AUTH_STATE_FILE / NBSTART_AUTH_STATE)
+  { key: 'auth_state.preset', env: ['NBSTART_AUTH_STATE_PRESET'], default: 'canonical', doc: 'canonical, ldap (ldapauthenticator) or github (OAuthenticator with teams)' },
+  { key: 'auth_state.name', default: 'per preset (canonical: name)', doc: 'dotted path of the user name' },
+  { key: 'auth_state.uid', default: 'per preset (canonical: uid)', doc: 'dotted path of the uid' },
+  { key: 'auth_state.gid', default: 'per preset (canonical: gid)', doc: 'dotted path of the primary gid' },
+  { key: 'auth_state.group', default: 'per preset (canonical: group)', doc: 'dotted path of the primary group name' },
+  { key: 'auth_state.groups', default: 'per preset (canonical: groups)', doc: 'dotted path of the group list' },
+  { key: 'auth_state.group_name', default: 'per preset (canonical: name)', doc: 'key of a group\'s name inside each list item' },
+  { key: 'auth_state.group_gid', default: 'per preset (canonical: gid)', doc: 'key of a group\'s gid inside each list item' },
+  { key: 'auth_state.home', default: 'per preset (canonical: home)', doc: 'dotted path of the external home (sets [home] source)' },
+  // [home]: the person's external (e.g. root-squashed NFS) home
+  { key: 'home.source', env: ['NBSTART_HOME_SOURCE'], default: '(none)', doc: 'external home, a template with {user}; auth_state home wins' },
   // [chown]: ownership fixes, off by default as in start.sh
   { key: 'chown.home', env: ['CHOWN_HOME'], default: 'no', doc: 'yes/1: give the home directory to the user' },
   { key: 'chown.home_opts', env: ['CHOWN_HOME_OPTS'], default: '(empty)', doc: '-R: the whole tree, not just the directory' },
@@ -38,6 +53,8 @@ export const SETTINGS: readonly Setting[] = [
 /** Environment variables that are not settings of the table but are read. */
 export const OTHER_ENV: readonly { name: string; default: string; doc: string }[] = [
   { name: 'NBSTART_CONFIG', default: '/etc/nbstart/nbstart.ini', doc: 'path of the ini file (--config wins); a missing file is fine' },
+  { name: 'NBSTART_AUTH_STATE_FILE', default: '(unset)', doc: 'JSON file with the identity from the hub (wins over NBSTART_AUTH_STATE); removed from the command\'s env' },
+  { name: 'NBSTART_AUTH_STATE', default: '(unset)', doc: 'the same JSON in a variable; removed from the command\'s env' },
   { name: 'CONDA_DIR', default: '/opt/conda', doc: 'its bin/ is put first on sudo\'s secure_path' },
 ];
 

@@ -3,6 +3,8 @@
 import { MAX_ID } from '../system/colon-db.ts';
 import type { RawConfig, RawValue } from './layers.ts';
 import type { ProblemList } from './problems.ts';
+import { groupNameProblem, MAX_GROUPS } from './auth-state.ts';
+import type { WantedGroup } from '../identity/resolve.ts';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 export type LogFormat = 'pretty' | 'json';
@@ -12,6 +14,9 @@ export interface ChownOptions {
 }
 
 export interface Config {
+  /** Supplementary groups: mirrored from auth_state or NBSTART_GROUPS, and image groups kept. */
+  readonly groups: { readonly wanted: readonly WantedGroup[]; readonly keep: readonly string[] };
+  readonly home: { readonly source?: string };
   readonly user: {
     readonly name?: string;
     readonly uid?: number;
@@ -203,8 +208,19 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
 
   const template = name('user.template', 256, 'the template user name') ?? 'jovyan';
   const userName = name('user.name', 256, 'the user name');
-  const userGroup = name('user.group', 32, 'the group name');
+  let userGroup: string | undefined;
+  const groupRaw = get('user.group');
+  if (groupRaw) {
+    const why = groupNameProblem(groupRaw.value);
+    if (why) problems.error(groupRaw.origin, groupRaw.value, `the group name ${why}`, `set ${groupRaw.origin} to a plain name such as "science"`);
+    else userGroup = groupRaw.value;
+  }
+  const wanted = parseGroupList(get('groups.list'), problems);
+  const keepRaw = get('groups.keep');
+  const homeSource = get('home.source')?.value;
   return {
+    groups: { wanted, keep: keepRaw ? splitList(keepRaw.value) : [] },
+    home: { ...(homeSource !== undefined && { source: homeSource }) },
     user: {
       ...(userName !== undefined && { name: userName }),
       ...optional('uid', id('user.uid', 'user id')),
@@ -225,6 +241,29 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
     log: { level, format },
     origins,
   };
+}
+
+/** Parses `name:gid,name:gid` (NBSTART_GROUPS, or auth_state groups already checked field by field). */
+export function parseGroupList(raw: RawValue | undefined, problems: ProblemList): WantedGroup[] {
+  if (!raw) return [];
+  const out: WantedGroup[] = [];
+  const items = raw.value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (items.length > MAX_GROUPS - 2) {
+    problems.error(raw.origin, `${items.length} groups`, `is more than the kernel allows (${MAX_GROUPS} per process, with the primary group and users)`, 'mirror fewer groups');
+    return [];
+  }
+  for (const item of items) {
+    const colon = item.lastIndexOf(':');
+    const name = colon > 0 ? item.slice(0, colon) : '';
+    const gid = colon > 0 ? parseIdValue(item.slice(colon + 1)) : undefined;
+    const why = name === '' ? 'expected name:gid' : groupNameProblem(name);
+    if (why || gid === undefined) {
+      problems.error(raw.origin, item, why ?? `expected a gid from 0 to ${MAX_ID} after the colon`, `write groups as name:gid separated by commas, e.g. physics:3000,staff:3001`);
+      continue;
+    }
+    out.push({ name, gid });
+  }
+  return out;
 }
 
 function optional<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
