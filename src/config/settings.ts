@@ -35,7 +35,17 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'auth_state.group_gid', default: 'per preset (canonical: gid)', doc: 'key of a group\'s gid inside each list item' },
   { key: 'auth_state.home', default: 'per preset (canonical: home)', doc: 'dotted path of the external home (sets [home] source)' },
   // [home]: the person's external (e.g. root-squashed NFS) home
-  { key: 'home.source', env: ['NBSTART_HOME_SOURCE'], default: '(none)', doc: 'external home, a template with {user}; auth_state home wins' },
+  { key: 'home.source', env: ['NBSTART_HOME_SOURCE'], default: '(none)', doc: 'external home, e.g. /mnt/home/{user} (the ini value must contain {user}); auth_state home wins' },
+  { key: 'home.links', env: ['NBSTART_HOME_LINKS'], default: '(none)', doc: 'comma-separated names linked as /home/<user>/<name> -> <source>/<name>, as the user' },
+  { key: 'home.jupyter_config', default: 'jupyter/.jupyter', doc: 'Jupyter config dir under the source, exported as JUPYTER_CONFIG_DIR' },
+  { key: 'home.bashrc', default: 'jupyter/.bashrc', doc: 'user bashrc under the source, sourced by interactive bash (NBSTART_USER_BASHRC)' },
+  // [hooks]: image authors' scripts (docker-stacks semantics: *.sh sourced, others run if executable)
+  { key: 'hooks.start_dirs', env: ['NBSTART_START_DIRS'], default: '/usr/local/bin/start-notebook.d', doc: 'comma-separated dirs run first, as the starting user' },
+  { key: 'hooks.root_dirs', env: ['NBSTART_ROOT_DIRS'], default: '/usr/local/bin/before-notebook.d', doc: 'comma-separated dirs run as root just before the privilege drop' },
+  { key: 'hooks.user_dirs', env: ['NBSTART_USER_DIRS'], default: '(none)', doc: 'comma-separated dirs run after the drop, as the user, in the home' },
+  { key: 'hooks.on_failure', env: ['NBSTART_HOOKS_ON_FAILURE'], default: 'continue', doc: 'continue (log and go on, as start.sh) or abort' },
+  { key: 'hooks.timeout', env: ['NBSTART_HOOKS_TIMEOUT'], default: '300', doc: 'seconds a hook may run before its process group is killed (0: no limit)' },
+  { key: 'hooks.disable', env: ['NBSTART_DISABLE_HOOKS'], default: '(none)', doc: 'comma-separated built-in hooks not to run (names as in `nbstart plan`)' },
   // [chown]: ownership fixes, off by default as in start.sh
   { key: 'chown.home', env: ['CHOWN_HOME'], default: 'no', doc: 'yes/1: give the home directory to the user' },
   { key: 'chown.home_opts', env: ['CHOWN_HOME_OPTS'], default: '(empty)', doc: '-R: the whole tree, not just the directory' },
@@ -56,6 +66,11 @@ export const OTHER_ENV: readonly { name: string; default: string; doc: string }[
   { name: 'NBSTART_AUTH_STATE_FILE', default: '(unset)', doc: 'JSON file with the identity from the hub (wins over NBSTART_AUTH_STATE); removed from the command\'s env' },
   { name: 'NBSTART_AUTH_STATE', default: '(unset)', doc: 'the same JSON in a variable; removed from the command\'s env' },
   { name: 'CONDA_DIR', default: '/opt/conda', doc: 'its bin/ is put first on sudo\'s secure_path' },
+];
+
+/** Names of the built-in hooks, for [hooks] disable (kept in step with src/hooks/index.ts by a unit test). */
+export const BUILTIN_HOOK_NAMES: readonly string[] = [
+  'start-dirs', 'home', 'accounts', 'sudo', 'chown', 'nss-wrapper', 'environment', 'root-dirs', 'home-links', 'user-dirs',
 ];
 
 export const DEFAULT_CONFIG_FILE = '/etc/nbstart/nbstart.ini';
