@@ -3,6 +3,7 @@
 import { MAX_ID } from '../system/colon-db.ts';
 import type { RawConfig, RawValue } from './layers.ts';
 import type { ProblemList } from './problems.ts';
+import { validateSsh, type SshServer } from './ssh.ts';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 export type LogFormat = 'pretty' | 'json';
@@ -34,6 +35,8 @@ export interface Config {
     readonly unset: readonly string[];
   };
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
+  /** The [ssh.NAME] sections, sorted by NAME; empty when there are none or any value is bad. */
+  readonly ssh: readonly SshServer[];
   /** Where each setting's value came from, for messages that name it. */
   readonly origins: ReadonlyMap<string, string>;
 }
@@ -223,6 +226,7 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
     },
     exec: { command, ...(umask !== undefined && { umask }), unset },
     log: { level, format },
+    ssh: validateSsh(raw, problems),
     origins,
   };
 }
