@@ -115,7 +115,8 @@ export function validateSsh(raw: RawConfig, problems: ProblemList): SshServer[] 
 
     const hostKeys: HostKey[] = [];
     const keyRaw = s.get('host_key');
-    const keyFix = `give the server's key as host_key = <type> <base64>, as printed by ssh-keyscan -p ${portRaw ? portRaw.value.trim() : SSH_DEFAULT_PORT} ${hostname} (without the host name in front)`;
+    const scanPort = portRaw && portRaw.value.trim() !== String(SSH_DEFAULT_PORT) ? `-p ${portRaw.value.trim()} ` : '';
+    const keyFix = `give the server's key as host_key = <type> <base64>, as printed by ssh-keyscan ${scanPort}${hostname} (without the host name in front)`;
     if (!keyRaw) {
       problems.error(originFor(s, name, 'host_key'), '', 'is missing: without it ssh cannot verify the server', keyFix);
     } else {
