@@ -58,7 +58,21 @@ export const SETTINGS: readonly Setting[] = [
   // [log]
   { key: 'log.level', env: ['NBSTART_LOG_LEVEL'], flag: '--log-level', default: 'info', doc: 'trace, debug, info, warn, error, fatal or silent' },
   { key: 'log.format', env: ['NBSTART_LOG_FORMAT'], flag: '--log-format', default: 'pretty', doc: 'pretty (coloured on a terminal) or json' },
+  // [ssh.NAME]: one section per git server reached over ssh (docs/ssh.md); ini only
+  { key: 'ssh.*.host', default: 'NAME', doc: 'the alias users type: git clone NAME:group/repo.git' },
+  { key: 'ssh.*.hostname', default: 'the host alias', doc: 'DNS name or IP address of the server' },
+  { key: 'ssh.*.port', default: '22', doc: 'ssh port of the server, 1..65535' },
+  { key: 'ssh.*.user', default: 'git', doc: 'login name on the server' },
+  { key: 'ssh.*.host_key', default: '(required)', doc: 'server host key "type base64" (ssh-keyscan); several: one host_key[] = line each' },
+  { key: 'ssh.*.identity_file', default: 'ssh\'s own (~/.ssh/id_*)', doc: 'private key: absolute or ~/ path; {user} is the person\'s name' },
 ];
+
+/**
+ * Sections whose unknown or repeated keys are errors even at run time (elsewhere they are warnings):
+ * ssh settings decide which servers are trusted, so a mistyped key must stop start-up rather than
+ * leave ssh half-configured.
+ */
+export const STRICT_SECTIONS: readonly string[] = ['ssh'];
 
 /** Environment variables that are not settings of the table but are read. */
 export const OTHER_ENV: readonly { name: string; default: string; doc: string }[] = [
@@ -70,7 +84,7 @@ export const OTHER_ENV: readonly { name: string; default: string; doc: string }[
 
 /** Names of the built-in hooks, for [hooks] disable (kept in step with src/hooks/index.ts by a unit test). */
 export const BUILTIN_HOOK_NAMES: readonly string[] = [
-  'start-dirs', 'home', 'accounts', 'sudo', 'chown', 'nss-wrapper', 'environment', 'root-dirs', 'home-links', 'user-dirs',
+  'start-dirs', 'home', 'accounts', 'sudo', 'ssh', 'chown', 'nss-wrapper', 'environment', 'root-dirs', 'home-links', 'user-dirs',
 ];
 
 export const DEFAULT_CONFIG_FILE = '/etc/nbstart/nbstart.ini';

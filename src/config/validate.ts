@@ -7,6 +7,7 @@ import { groupNameProblem, MAX_GROUPS } from './auth-state.ts';
 import type { WantedGroup } from '../identity/resolve.ts';
 import { didYouMean } from './layers.ts';
 import { BUILTIN_HOOK_NAMES } from './settings.ts';
+import { validateSsh, type SshServer } from './ssh.ts';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 export type LogFormat = 'pretty' | 'json';
@@ -57,6 +58,8 @@ export interface Config {
     readonly timeoutMs: number;
     readonly disable: readonly string[];
   };
+  /** The [ssh.NAME] sections, sorted by NAME; empty when there are none or any value is bad. */
+  readonly ssh: readonly SshServer[];
   /** Where each setting's value came from, for messages that name it. */
   readonly origins: ReadonlyMap<string, string>;
 }
@@ -319,6 +322,7 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
       timeoutMs,
       disable: disable.filter((d) => BUILTIN_HOOK_NAMES.includes(d)),
     },
+    ssh: validateSsh(raw, problems),
     origins,
   };
 }
