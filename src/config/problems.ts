@@ -13,16 +13,34 @@ export interface Problem {
   readonly fix: string;
 }
 
-/** One line, safe for any value (control characters and newlines are escaped). */
-export function formatProblem(p: Problem): string {
-  return `${p.setting}: ${p.message}, got ${quote(p.value)}; fix: ${p.fix}`;
+/**
+ * Characters that are never part of a real name or path and that break a log line or fool its
+ * reader: C0 and C1 controls (NEL U+0085, CSI U+009B), DEL, line and paragraph separators
+ * (U+2028/U+2029), format characters (bidi overrides such as U+202E, zero-width spaces, BOM) and
+ * lone surrogates (which UTF-8 cannot carry: they would be written as U+FFFD).
+ */
+export const INVISIBLE_CHAR = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+const INVISIBLE_ALL = new RegExp(INVISIBLE_CHAR.source, 'gu');
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** `text` with every INVISIBLE_CHAR written as a JSON escape (\n, \u2028, \u202e). */
+export function visible(text: string): string {
+  return text.replace(INVISIBLE_ALL, (c) => SHORT_ESCAPES[c] ?? c.split('').map((u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''));
 }
 
-/** JSON-style quoting keeps newlines, NULs and control characters visible on one line. */
+/** One line, safe for any value, setting or message (see INVISIBLE_CHAR). */
+export function formatProblem(p: Problem): string {
+  return `${visible(p.setting)}: ${visible(p.message)}, got ${quote(p.value)}; fix: ${visible(p.fix)}`;
+}
+
+/**
+ * JSON-style quoting keeps newlines, NULs and control characters visible on one line; what JSON
+ * leaves raw (U+2028, bidi overrides, C1 controls) is escaped too, and the result is still JSON.
+ */
 export function quote(value: string): string {
   const max = 200;
   const shown = value.length > max ? `${value.slice(0, max)}…(${value.length} chars)` : value;
-  return JSON.stringify(shown);
+  return visible(JSON.stringify(shown));
 }
 
 /** Collects problems while a validator runs. */
