@@ -2,7 +2,7 @@
 
 import { MAX_ID } from '../system/colon-db.ts';
 import type { RawConfig, RawValue } from './layers.ts';
-import type { ProblemList } from './problems.ts';
+import { INVISIBLE_CHAR, type ProblemList } from './problems.ts';
 import { groupNameProblem, MAX_GROUPS } from './auth-state.ts';
 import type { WantedGroup } from '../identity/resolve.ts';
 import { didYouMean } from './layers.ts';
@@ -66,9 +66,10 @@ export interface Config {
 
 const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-// Characters that would corrupt or reinterpret a passwd/group line or a path built from a name.
-// eslint-disable-next-line no-control-regex
-const BAD_NAME_CHARS = /[:,\n\r\0\x01-\x1f\x7f\s/\\]/;
+// Characters that would corrupt or reinterpret a passwd/group line or a path built from a name, or
+// hide in one (INVISIBLE_CHAR: controls, bidi overrides, zero-width, line separators, lone surrogates),
+// and U+FFFD, which stands for bytes that were not UTF-8: the name written would not be the one given.
+const BAD_NAME_CHARS = new RegExp(`[:,\\s/\\\\\ufffd]|${INVISIBLE_CHAR.source}`, 'u');
 
 /** Why a user or group name cannot be written to /etc/passwd or /etc/group, or undefined if it can. */
 export function nameProblem(name: string, maxLength: number): string | undefined {
@@ -111,7 +112,7 @@ export function parseCommand(text: string): string[] | undefined {
     return undefined;
   }
   const words = t.split(/\s+/).filter((w) => w !== '');
-  return words.length > 0 ? words : undefined;
+  return words.length > 0 && !words.some((w) => w.includes('\0')) ? words : undefined;
 }
 
 /** Parses `-R`-style chown options; only recursion is meaningful to nbstart. */
@@ -177,15 +178,16 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
   };
 
   const shellRaw = get('user.shell');
-  if (shellRaw && !/^\/[^:\n\0]*$/.test(shellRaw.value)) {
-    problems.error(shellRaw.origin, shellRaw.value, 'expected an absolute path without ":"', `set ${shellRaw.origin} to e.g. /bin/bash`);
+  const shellOk = shellRaw !== undefined && /^\/[^:]*$/.test(shellRaw.value) && !INVISIBLE_CHAR.test(shellRaw.value);
+  if (shellRaw && !shellOk) {
+    problems.error(shellRaw.origin, shellRaw.value, 'expected an absolute path without ":" or control characters', `set ${shellRaw.origin} to e.g. /bin/bash`);
   }
 
   const extra: string[] = [];
   const extraRaw = get('chown.extra');
   for (const p of extraRaw ? splitList(extraRaw.value) : []) {
-    if (!p.startsWith('/') || p.includes('\0') || p.includes('\n')) {
-      problems.error(extraRaw!.origin, p, 'expected absolute paths', `list absolute paths separated by commas, e.g. /opt/conda,/srv/data`);
+    if (!p.startsWith('/') || INVISIBLE_CHAR.test(p)) {
+      problems.error(extraRaw!.origin, p, 'expected absolute paths without control characters', `list absolute paths separated by commas, e.g. /opt/conda,/srv/data`);
     } else extra.push(p);
   }
 
@@ -232,7 +234,7 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
     if (!v) return fallback;
     const out: string[] = [];
     for (const d of splitList(v.value)) {
-      if (!d.startsWith('/') || d.includes('\0')) problems.error(v.origin, d, 'expected absolute directory paths', `list absolute paths separated by commas, e.g. /usr/local/bin/before-notebook.d`);
+      if (!d.startsWith('/') || INVISIBLE_CHAR.test(d)) problems.error(v.origin, d, 'expected absolute directory paths without control characters', `list absolute paths separated by commas, e.g. /usr/local/bin/before-notebook.d`);
       else out.push(d);
     }
     return out;
@@ -284,7 +286,7 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
   const links: string[] = [];
   const linksRaw = get('home.links');
   for (const l of linksRaw ? splitList(linksRaw.value) : []) {
-    const why = l === '.' || l === '..' ? 'must not be "." or ".."' : /[/\0\n]/.test(l) ? 'must be a plain name without "/"' : undefined;
+    const why = l === '.' || l === '..' ? 'must not be "." or ".."' : l.includes('/') || INVISIBLE_CHAR.test(l) ? 'must be a plain name without "/" or control characters' : undefined;
     if (why) problems.error(linksRaw!.origin, l, `link name ${why}`, `list plain names separated by commas, e.g. work,data`);
     else links.push(l);
   }
@@ -302,7 +304,7 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
       ...optional('gid', id('user.gid', 'group id')),
       ...(userGroup !== undefined && { group: userGroup }),
       template,
-      ...(shellRaw && /^\/[^:\n\0]*$/.test(shellRaw.value) && { shell: shellRaw.value }),
+      ...(shellRaw && shellOk && { shell: shellRaw.value }),
       grantSudo: bool('user.grant_sudo', false),
       allowRoot: bool('user.allow_root', false),
     },
@@ -331,7 +333,7 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
 export function relativePathProblem(p: string): string | undefined {
   if (p === '' || p.startsWith('/')) return 'must be a relative path inside the home';
   if (p.split('/').some((part) => part === '..')) return 'must not contain ".."';
-  if (/[\0\n]/.test(p)) return 'must not contain NUL or newline';
+  if (INVISIBLE_CHAR.test(p)) return 'must not contain control characters';
   return undefined;
 }
 
@@ -342,8 +344,8 @@ export function relativePathProblem(p: string): string | undefined {
 function homeSourceOf(raw: RawValue | undefined, problems: ProblemList): string | undefined {
   if (!raw) return undefined;
   const v = raw.value.trim();
-  if (!v.startsWith('/') || /[\0\n]/.test(v) || v.split('/').includes('..')) {
-    problems.error(raw.origin, raw.value, 'expected an absolute path without ".."', `set ${raw.origin} to e.g. /mnt/home/{user}`);
+  if (!v.startsWith('/') || INVISIBLE_CHAR.test(v) || v.split('/').includes('..')) {
+    problems.error(raw.origin, raw.value, 'expected an absolute path without ".." or control characters', `set ${raw.origin} to e.g. /mnt/home/{user}`);
     return undefined;
   }
   if (raw.origin.startsWith('[home]') && !v.includes('{user}')) {
