@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { MAX_ID } from '../system/colon-db.ts';
 import type { RawValue } from './layers.ts';
-import type { ProblemList } from './problems.ts';
+import { INVISIBLE_CHAR, type ProblemList } from './problems.ts';
 
 export type Preset = 'canonical' | 'ldap' | 'github';
 export const PRESETS: readonly Preset[] = ['canonical', 'ldap', 'github'];
@@ -62,18 +62,21 @@ export function readAuthState(env: Readonly<Record<string, string | undefined>>,
   return text ? { label: 'NBSTART_AUTH_STATE', text } : undefined;
 }
 
-/** Value at a dotted path; LDAP-style one-element lists read as their element. */
+/**
+ * Value at a dotted path; LDAP-style one-element lists read as their element. Only the document's
+ * own keys count: `constructor` or `__proto__` must not reach Object.prototype.
+ */
 export function atPath(obj: unknown, dotted: string): unknown {
   let v: unknown = obj;
   for (const part of dotted.split('.')) {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || !Object.hasOwn(v, part)) return undefined;
     v = (v as Record<string, unknown>)[part];
   }
   return Array.isArray(v) && v.length === 1 && typeof v[0] !== 'object' ? v[0] : v;
 }
 
-// eslint-disable-next-line no-control-regex
-const BAD_GROUP_CHARS = /[:,\n\r\0\x01-\x1f\x7f]/;
+// ":" and "," break a group line; INVISIBLE_CHAR hides in logs (other characters are sanitised later).
+const BAD_GROUP_CHARS = new RegExp(`[:,]|${INVISIBLE_CHAR.source}`, 'u');
 
 /** Why a mirrored group name cannot be used, or undefined (other characters are sanitised later). */
 export function groupNameProblem(name: string): string | undefined {
