@@ -75,6 +75,21 @@ export function repeatedKeys(text: string): { section: string; key: string; valu
   return [...seen.values()].filter((e) => e.values.length > 1);
 }
 
+/**
+ * Lines ini.decode skips without a word: neither blank, comment, `[section]` nor `key = value`. A
+ * line or paragraph separator (U+2028/U+2029) after the `=` is one way to get there: the reader's
+ * `.` does not match it, so `name = ali\u2028ce` would vanish and the image user run instead.
+ */
+export function droppedLines(text: string): { line: number; text: string }[] {
+  const re = /^\[([^\]]*)\]\s*$|^([^=]+)(=(.*))?$/;
+  const out: { line: number; text: string }[] = [];
+  text.split(/\r\n|\r|\n/).forEach((line, i) => {
+    if (line === '' || /^\s*[;#]/.test(line) || /^\s*$/.test(line) || re.test(line)) return;
+    out.push({ line: i + 1, text: line });
+  });
+  return out;
+}
+
 /** True when mistakes in `section` are errors even at run time (see STRICT_SECTIONS). */
 export function isStrictSection(section: string): boolean {
   return STRICT_SECTIONS.includes(section.split('.')[0]!);
@@ -109,6 +124,11 @@ export function iniValues(
     if (unknownSeverity === 'error' || isStrictSection(section)) problems.error(setting, value, message, fix);
     else problems.warn(setting, value, message, fix);
   };
+  for (const d of droppedLines(text)) {
+    const why = /[\u2028\u2029]/.test(d.text) ? 'holds a line or paragraph separator (U+2028/U+2029), so the ini reader would skip it'
+      : 'is neither [section], key = value nor a comment, so the ini reader would skip it';
+    problems.error(`${iniPath} line ${d.line}`, d.text, why, 'fix or remove the line');
+  }
   for (const r of repeatedKeys(text)) {
     const where = r.section === '' ? `${r.key} in ${iniPath}` : `[${r.section}] ${r.key} in ${iniPath}`;
     report(r.section, where, r.values[0]!, `is given ${r.values.length} times and the ini format keeps only the last`,

@@ -39,7 +39,8 @@ export function loadConfig(input: LoadInput): Loaded {
   const origin = input.configFlag !== undefined ? '--config' : 'NBSTART_CONFIG';
   let iniText: string | undefined;
   try {
-    iniText = fs.readFileSync((input.root ?? '') + iniPath, 'utf8');
+    // A byte-order mark (Windows editors) would otherwise glue itself to the first [section].
+    iniText = fs.readFileSync((input.root ?? '') + iniPath, 'utf8').replace(/^\ufeff/, '');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' || explicit !== undefined) {
