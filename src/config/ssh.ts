@@ -83,6 +83,13 @@ export function validateSsh(raw: RawConfig, problems: ProblemList): SshServer[] 
     const before = problems.errors.length;
     const bad = (v: RawValue, value: string, message: string, fix: string): void => problems.error(v.origin, value, message, fix);
 
+    // NAME is written into comments of ssh_known_hosts and nbstart.conf: a quoted ini section
+    // (["ssh.x\nHost *"]) could otherwise smuggle a line into them.
+    if (!ALIAS_RE.test(name)) {
+      problems.error([...s.values()][0]!.origin.replace(/^\[[^\]]*\] [^ ]+/, `[ssh.${name}]`), name,
+        'the section name may contain only letters, digits, ".", "_" and "-"', 'rename the section, e.g. [ssh.gitlab]');
+    }
+
     const hostRaw = s.get('host');
     const host = hostRaw?.value.trim() ?? name;
     if (!ALIAS_RE.test(host)) {
