@@ -98,9 +98,12 @@ function applyOne(op: Exclude<Op, { kind: 'run-hook' }>, ctx: ApplyContext): voi
       return;
     }
     case 'chown-tree': {
-      const top = resolveTop(real(op.path));
       const started = Date.now();
-      const r = chownTree(top, op, (p) => log.info({ path: op.path, visited: p.visited, changed: p.changed }, `chown walk in progress (${p.visited} entries)`));
+      const r = chownTree(real(op.path), op, (p) => log.info({ path: op.path, visited: p.visited, changed: p.changed }, `chown walk in progress (${p.visited} entries)`));
+      if (r.refused !== undefined) {
+        log.warn({ path: op.path, why: op.why }, `${op.path}: ownership not changed: ${r.refused}`);
+        return;
+      }
       log.info({ path: op.path, ...r, ms: Date.now() - started, why: op.why }, `${op.path}: ${r.changed} of ${r.visited} entries given to ${op.uid}:${op.gid}`);
       return;
     }
@@ -184,21 +187,4 @@ function replaceSymlink(p: string, target: string): void {
   fs.rmSync(tmp, { force: true });
   fs.symlinkSync(target, tmp);
   fs.renameSync(tmp, p);
-}
-
-/**
- * Follows `p` when it is a symlink in a directory only root can write (e.g. /home/alice -> /home/jovyan
- * made by move-dir), so the tree behind it is walked; a link a user could have planted is not followed.
- */
-function resolveTop(p: string): string {
-  let st: fs.Stats;
-  try {
-    st = fs.lstatSync(p);
-  } catch {
-    return p;
-  }
-  if (!st.isSymbolicLink()) return p;
-  const parent = fs.statSync(path.dirname(p));
-  if (parent.uid !== 0 || (parent.mode & 0o022) !== 0 || st.uid !== 0) return p;
-  return fs.realpathSync(p);
 }

@@ -1,9 +1,11 @@
 // Gives a tree to a user the cheap way: lstat every entry and lchown only those whose owner or group
 // differ. `chown -R` rewrites every inode, which on overlayfs copies every file up from the image.
-// Symbolic links are never followed (lchown, and no descent), and the walk stays on one filesystem.
+// Symbolic links are never followed (lchown, and no descent), the walk stays on one filesystem, and
+// it goes through directory fds (no-follow.ts), so a user who swaps a directory for a link to /etc
+// while root walks their home makes root skip it, not chown /etc.
 
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { anchor, openDir, under, type Anchored } from './no-follow.ts';
 
 export interface ChownSpec {
   readonly uid: number;
@@ -18,50 +20,92 @@ export interface ChownResult {
   changed: number;
   /** Entries that could not be read or changed (EACCES on a root-squashed mount, vanished files). */
   skipped: number;
+  /** Why the top itself was not walked (a symbolic link on the way root does not follow), if so. */
+  refused?: string;
 }
 
-/** Walks `top` (a real path) and fixes ownership; `progress` is called every 10,000 entries. */
+/** The owner an entry should have under `spec`, or undefined when it already has it. */
+export function wantedOwner(st: { readonly uid: number; readonly gid: number }, spec: ChownSpec): { uid: number; gid: number } | undefined {
+  const uid = spec.only ? (st.uid === spec.only.uid ? spec.uid : st.uid) : spec.uid;
+  const gid = spec.only ? (st.gid === spec.only.gid ? spec.gid : st.gid) : spec.gid;
+  return uid !== st.uid || gid !== st.gid ? { uid, gid } : undefined;
+}
+
+export const PROGRESS_EVERY = 10_000;
+
+/** Walks `top` (an absolute path) and fixes ownership; `progress` is called every 10,000 entries. */
 export function chownTree(top: string, spec: ChownSpec, progress?: (r: ChownResult) => void): ChownResult {
   const result: ChownResult = { visited: 0, changed: 0, skipped: 0 };
-  let start: fs.Stats;
+  let a;
   try {
-    start = fs.lstatSync(top);
-  } catch {
-    result.skipped++;
-    return result;
+    a = anchor(top);
+  } catch (err) {
+    return { ...result, skipped: 1, refused: `${top} cannot be opened (${(err as NodeJS.ErrnoException).code})` };
   }
-  const dev = start.dev;
-  const stack: string[] = [top];
-  while (stack.length > 0) {
-    const p = stack.pop()!;
-    let st: fs.Stats;
-    try {
-      st = p === top ? start : fs.lstatSync(p);
-    } catch {
-      result.skipped++;
-      continue;
-    }
-    result.visited++;
-    if (progress && result.visited % 10000 === 0) progress(result);
-    const uid = spec.only ? (st.uid === spec.only.uid ? spec.uid : st.uid) : spec.uid;
-    const gid = spec.only ? (st.gid === spec.only.gid ? spec.gid : st.gid) : spec.gid;
-    if (uid !== st.uid || gid !== st.gid) {
-      try {
-        fs.lchownSync(p, uid, gid);
-        result.changed++;
-      } catch {
-        result.skipped++;
-      }
-    }
-    if (!spec.recursive || !st.isDirectory() || st.dev !== dev) continue;
-    let names: string[];
-    try {
-      names = fs.readdirSync(p);
-    } catch {
-      result.skipped++;
-      continue;
-    }
-    for (const n of names) stack.push(path.join(p, n));
+  if (!a.ok) return { ...result, skipped: 1, refused: a.why };
+  try {
+    walk(a.at, spec, result, progress);
+  } finally {
+    fs.closeSync(a.at.dirFd);
   }
   return result;
+}
+
+/** One entry: fix its owner; returns its stats when it is a directory to descend into. */
+function visit(dirFd: number, name: string, spec: ChownSpec, r: ChownResult, progress?: (r: ChownResult) => void): fs.Stats | undefined {
+  const p = under(dirFd, name);
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch {
+    r.skipped++;
+    return undefined;
+  }
+  r.visited++;
+  if (progress && r.visited % PROGRESS_EVERY === 0) progress(r);
+  const want = wantedOwner(st, spec);
+  if (want) {
+    try {
+      fs.lchownSync(p, want.uid, want.gid);
+      r.changed++;
+    } catch {
+      r.skipped++;
+    }
+  }
+  return spec.recursive && st.isDirectory() ? st : undefined;
+}
+
+/** Depth first with an explicit stack of open directories (one fd per level). */
+function walk(top: Anchored, spec: ChownSpec, r: ChownResult, progress?: (r: ChownResult) => void): void {
+  const topSt = visit(top.dirFd, top.name, spec, r, progress);
+  if (!topSt) return;
+  const dev = topSt.dev;
+  const stack: { fd: number; names: string[] }[] = [];
+  const enter = (dirFd: number, name: string, st: fs.Stats): void => {
+    let fd: number;
+    try {
+      fd = openDir(under(dirFd, name), st);
+    } catch {
+      r.skipped++; // swapped for a link or another directory since lstat, or unreadable
+      return;
+    }
+    try {
+      stack.push({ fd, names: fs.readdirSync(under(fd, '.')) });
+    } catch {
+      fs.closeSync(fd);
+      r.skipped++;
+    }
+  };
+  enter(top.dirFd, top.name, topSt);
+  while (stack.length > 0) {
+    const dir = stack.at(-1)!;
+    const name = dir.names.pop();
+    if (name === undefined) {
+      fs.closeSync(dir.fd);
+      stack.pop();
+      continue;
+    }
+    const st = visit(dir.fd, name, spec, r, progress);
+    if (st && st.dev === dev) enter(dir.fd, name, st);
+  }
 }

@@ -1,0 +1,108 @@
+// Paths that root walks without following anything a user could have put there. Node has no
+// openat(2) or fchownat(2), so directories are held open and their entries reached as
+// /proc/self/fd/<fd>/<name>: the kernel resolves the fd to the very directory that was opened, and
+// only <name> is looked up, so swapping a checked directory for a symbolic link (or renaming it away)
+// between the check and the use changes nothing. Directories are opened with O_NOFOLLOW and compared
+// by inode with what lstat saw; libuv adds O_CLOEXEC, so no fd reaches the command.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const DIR_FLAGS = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW;
+
+/** The path of entry `name` of the open directory `dirFd`; resolving it follows nothing but `name`'s own lookup. */
+export function under(dirFd: number, name: string): string {
+  return `/proc/self/fd/${dirFd}/${name}`;
+}
+
+/** Opens the directory `p` without following a final symbolic link; when `expected` is given, only that inode. */
+export function openDir(p: string, expected?: fs.Stats): number {
+  const fd = fs.openSync(p, DIR_FLAGS);
+  if (expected) {
+    const st = fs.fstatSync(fd);
+    if (st.ino !== expected.ino || st.dev !== expected.dev) {
+      fs.closeSync(fd);
+      throw Object.assign(new Error(`${p} changed while it was being looked at`), { code: 'ESTALE' });
+    }
+  }
+  return fd;
+}
+
+/**
+ * True when root may follow the symbolic link `link` found in directory `dir`: both belong to root
+ * (or to `euid`, the walker itself) and nobody else can write the directory. Anything else could
+ * have been planted, or swapped, by a user.
+ */
+export function linkFollowable(link: Pick<fs.Stats, 'uid'>, dir: Pick<fs.Stats, 'uid' | 'mode'>, euid: number): boolean {
+  const ours = (uid: number): boolean => uid === 0 || uid === euid;
+  return ours(link.uid) && ours(dir.uid) && (dir.mode & 0o022) === 0;
+}
+
+/** An entry reached without following anything untrusted: `name` in the open directory `dirFd`. */
+export interface Anchored {
+  readonly dirFd: number;
+  readonly name: string;
+  /** The path as actually resolved (trusted links replaced by their targets), for messages. */
+  readonly resolved: string;
+}
+
+export type AnchorResult = { readonly ok: true; readonly at: Anchored } | { readonly ok: false; readonly why: string };
+
+const MAX_LINKS = 40;
+
+/**
+ * Resolves the absolute path `p` one component at a time through directory fds. A symbolic link
+ * on the way (or at the end) is followed only when linkFollowable says so; at the end an untrusted
+ * link is returned itself (to be lchown'd, never followed); on the way it stops the walk. The caller
+ * closes `at.dirFd`.
+ */
+export function anchor(p: string, euid = process.geteuid?.() ?? 0): AnchorResult {
+  if (!path.isAbsolute(p)) return { ok: false, why: `${p} is not an absolute path` };
+  let queue = p.split('/').filter((c) => c !== '' && c !== '.');
+  let fd = openDir('/');
+  let where = '';
+  let links = 0;
+  const fail = (why: string): AnchorResult => {
+    fs.closeSync(fd);
+    return { ok: false, why };
+  };
+  if (queue.length === 0) return { ok: true, at: { dirFd: fd, name: '.', resolved: '/' } };
+  for (;;) {
+    const name = queue.shift()!;
+    const last = queue.length === 0;
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(under(fd, name));
+    } catch (err) {
+      if (last) return { ok: true, at: { dirFd: fd, name, resolved: `${where}/${name}` } };
+      return fail(`${where}/${name} cannot be looked at (${(err as NodeJS.ErrnoException).code})`);
+    }
+    if (st.isSymbolicLink()) {
+      if (!linkFollowable(st, fs.fstatSync(fd), euid)) {
+        if (last) return { ok: true, at: { dirFd: fd, name, resolved: `${where}/${name}` } };
+        return fail(`${where}/${name} is a symbolic link in a directory others can write (or not made by root): root does not follow it`);
+      }
+      if (++links > MAX_LINKS) return fail(`${p} has more than ${MAX_LINKS} symbolic links on the way`);
+      const target = fs.readlinkSync(under(fd, name));
+      queue = [...target.split('/').filter((c) => c !== '' && c !== '.'), ...queue];
+      if (target.startsWith('/')) {
+        fs.closeSync(fd);
+        fd = openDir('/');
+        where = '';
+      }
+      if (queue.length === 0) return { ok: true, at: { dirFd: fd, name: '.', resolved: where || '/' } };
+      continue;
+    }
+    if (last) return { ok: true, at: { dirFd: fd, name, resolved: `${where}/${name}` } };
+    if (!st.isDirectory()) return fail(`${where}/${name} is not a directory`);
+    let next: number;
+    try {
+      next = openDir(under(fd, name), st);
+    } catch (err) {
+      return fail(`${where}/${name} cannot be opened (${(err as NodeJS.ErrnoException).code})`);
+    }
+    fs.closeSync(fd);
+    fd = next;
+    where = name === '..' ? path.posix.dirname(where || '/').replace(/^\/$/, '') : `${where}/${name}`;
+  }
+}
