@@ -4,6 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { anchor, openDir, under } from './no-follow.ts';
 
 /** Counts entries under `top`, giving up (undefined) past `limit`. */
 export function countEntries(top: string, limit: number): number | undefined {
@@ -19,16 +20,49 @@ export function countEntries(top: string, limit: number): number | undefined {
   return n;
 }
 
-/** cp -a from `src` to `dst` (which must not exist); never follows symbolic links. */
+/**
+ * cp -a from `src` to `dst` (which must not exist); never follows symbolic links. The source is the
+ * template home, which its user can change: it is read through directory fds and files are opened
+ * with O_NOFOLLOW and checked by inode (no-follow.ts), so a name swapped for a link to /etc/shadow
+ * between lstat and copy is skipped rather than copied into a home. The copy is made in directories
+ * only root can write until each is complete (owner and mode are set last), so nothing can be
+ * planted in it while root works.
+ */
 export function copyTree(src: string, dst: string): void {
-  const st = fs.lstatSync(src);
+  const a = anchor(src);
+  if (!a.ok) throw new Error(a.why);
+  try {
+    copyEntry(a.at.dirFd, a.at.name, dst);
+  } finally {
+    fs.closeSync(a.at.dirFd);
+  }
+}
+
+// O_NONBLOCK: a name swapped for a FIFO must not make open() wait forever.
+const FILE_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+
+function copyEntry(dirFd: number, name: string, dst: string): void {
+  const p = under(dirFd, name);
+  const st = fs.lstatSync(p);
   if (st.isSymbolicLink()) {
-    fs.symlinkSync(fs.readlinkSync(src), dst);
+    fs.symlinkSync(fs.readlinkSync(p), dst);
   } else if (st.isDirectory()) {
-    fs.mkdirSync(dst, { mode: 0o700 });
-    for (const name of fs.readdirSync(src)) copyTree(path.join(src, name), path.join(dst, name));
+    const fd = openDir(p, st);
+    try {
+      fs.mkdirSync(dst, { mode: 0o700 });
+      for (const n of fs.readdirSync(under(fd, '.'))) copyEntry(fd, n, path.join(dst, n));
+    } finally {
+      fs.closeSync(fd);
+    }
   } else if (st.isFile()) {
-    fs.copyFileSync(src, dst, fs.constants.COPYFILE_EXCL);
+    const fd = fs.openSync(p, FILE_FLAGS);
+    try {
+      const now = fs.fstatSync(fd);
+      if (!now.isFile() || now.ino !== st.ino || now.dev !== st.dev) return; // changed under us: skipped
+      fs.copyFileSync(`/proc/self/fd/${fd}`, dst, fs.constants.COPYFILE_EXCL);
+    } finally {
+      fs.closeSync(fd);
+    }
   } else {
     return; // sockets, fifos and devices do not belong in a template home
   }
