@@ -1,8 +1,10 @@
 // Hook `nss-wrapper` — phase root, run as the starting user when that is not root. Touches only
-// /tmp/nbstart-nss-<uid>/: when the uid has no passwd entry and /etc cannot be written, it writes
-// passwd/group files there and preloads libnss_wrapper for the command, so `whoami` names the person.
+// /tmp/nbstart-nss-<uid>/ (or a fresh name beside it when that one is not the uid's own): when the
+// uid has no passwd entry and /etc cannot be written, it writes passwd/group files there and
+// preloads libnss_wrapper for the command, so `whoami` names the person.
 // (A group-writable /etc/passwd, docker-stacks' answer, hands out root: see docker-stacks #553.)
 
+import { randomBytes } from 'node:crypto';
 import { groupEntries, groupLine, parseDb, passwdEntries, passwdLine, renderDb, withLine } from '../system/colon-db.ts';
 import type { Op, Plan } from '../plan/ops.ts';
 import type { ReadFs } from '../system/read-fs.ts';
@@ -22,6 +24,21 @@ export function findNssWrapper(fs: ReadFs): string | undefined {
 export function nssDir(env: Readonly<Record<string, string | undefined>>, uid: number): string {
   const tmp = env['TMPDIR'] && env['TMPDIR'].startsWith('/') ? env['TMPDIR'].replace(/\/+$/, '') : '/tmp';
   return `${tmp}/nbstart-nss-${uid}`;
+}
+
+/**
+ * `dir` when it is missing or a directory only `uid` can use (an earlier start's); otherwise a fresh,
+ * unguessable name next to it. /tmp may be shared (a pod's emptyDir, a sidecar): a link or someone
+ * else's directory planted at the well-known name is neither followed nor used, nor does it stop the start.
+ */
+export function privateNssDir(fs: ReadFs, dir: string, uid: number): { dir: string; note?: string } {
+  const st = fs.lstat(dir);
+  if (st.kind === 'missing') return { dir };
+  if (st.kind === 'dir' && st.uid === uid && (st.mode & 0o077) === 0) return { dir };
+  const what = st.kind === 'link' ? 'a symbolic link' : st.kind === 'dir' ? (st.uid === uid ? `open to others (mode ${st.mode.toString(8)})` : `a directory of uid ${st.uid}`)
+    : st.kind === 'denied' ? 'not readable' : 'not a directory';
+  const fresh = `${dir}-${randomBytes(8).toString('hex')}`;
+  return { dir: fresh, note: `${dir} is ${what}: not used; nss_wrapper files go to ${fresh}` };
 }
 
 export const nssWrapper: Hook = {
@@ -52,7 +69,7 @@ export const nssWrapper: Hook = {
     for (const g of [id.primary, ...id.groups]) {
       if (!haveGids.has(g.gid)) newGroup = withLine(newGroup, undefined, groupLine({ name: g.name, password: 'x', gid: g.gid, members: [] }));
     }
-    const dir = nssDir(ctx.env, id.uid);
+    const { dir, note } = privateNssDir(ctx.fs, nssDir(ctx.env, id.uid), id.uid);
     const preload = ctx.env['LD_PRELOAD'] ? `${lib} ${ctx.env['LD_PRELOAD']}` : lib;
     const why = `uid ${id.uid} has no entry in /etc/passwd`;
     const ops: Op[] = [
@@ -63,6 +80,12 @@ export const nssWrapper: Hook = {
       { kind: 'set-env', name: 'NSS_WRAPPER_GROUP', value: `${dir}/group`, why },
     ];
     if (!(ctx.env['LD_PRELOAD'] ?? '').split(/[ :]/).includes(lib)) ops.push({ kind: 'set-env', name: 'LD_PRELOAD', value: preload, why });
-    return { ops, notes: [{ level: 'info', msg: `uid ${id.uid} has no passwd entry: ${id.name} is provided through libnss_wrapper` }] };
+    return {
+      ops,
+      notes: [
+        ...(note !== undefined ? [{ level: 'warn' as const, msg: note }] : []),
+        { level: 'info', msg: `uid ${id.uid} has no passwd entry: ${id.name} is provided through libnss_wrapper` },
+      ],
+    };
   },
 };

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nssWrapper } from '../../../src/hooks/nss-wrapper.ts';
+import * as fs from 'node:fs';
+import { nssWrapper, privateNssDir } from '../../../src/hooks/nss-wrapper.ts';
+import { readFs, type ReadFs, type Stat } from '../../../src/system/read-fs.ts';
 import { rootContext } from './context.ts';
 
 const LIB = { 'usr/lib/x86_64-linux-gnu/libnss_wrapper.so': '' };
@@ -25,4 +27,38 @@ test('without the library it warns precisely', async () => {
 
 test('a root start needs no wrapper', async () => {
   assert.deepEqual((await nssWrapper.plan(rootContext({}, LIB))).ops, []);
+});
+
+test('a link planted at /tmp/nbstart-nss-<uid> is not followed: a fresh private directory is used', async () => {
+  const ctx = rootContext({ NB_USER: 'alice' }, { ...LIB, 'etc/shadow': 'root:secret:' }, '/home/jovyan', false);
+  fs.mkdirSync(`${ctx.fs.root}/tmp`, { recursive: true });
+  fs.symlinkSync(`${ctx.fs.root}/etc`, `${ctx.fs.root}/tmp/nbstart-nss-1010`);
+  const plan = await nssWrapper.plan(ctx);
+  const mkdir = plan.ops.find((o) => o.kind === 'mkdir');
+  assert.ok(mkdir && mkdir.kind === 'mkdir');
+  assert.match(mkdir.path, /^\/tmp\/nbstart-nss-1010-[0-9a-f]{16}$/);
+  assert.ok(plan.ops.every((o) => o.kind !== 'write-file' || o.path.startsWith(`${mkdir.path}/`)));
+  const env = Object.fromEntries(plan.ops.filter((o) => o.kind === 'set-env').map((o) => [o.name, o.value]));
+  assert.equal(env['NSS_WRAPPER_PASSWD'], `${mkdir.path}/passwd`);
+  assert.match(plan.notes[0]!.msg, /^\/tmp\/nbstart-nss-1010 is a symbolic link: not used; nss_wrapper files go to /);
+});
+
+test('privateNssDir: only a directory of the uid itself, closed to others, is reused', () => {
+  const fsWith = (st: Stat): ReadFs => ({ ...readFs('/'), lstat: () => st });
+  const dir = '/tmp/nbstart-nss-1010';
+  const meta = { dev: 1, size: 0 };
+  assert.deepEqual(privateNssDir(fsWith({ kind: 'missing' }), dir, 1010), { dir });
+  assert.deepEqual(privateNssDir(fsWith({ kind: 'dir', uid: 1010, gid: 0, mode: 0o700, ...meta }), dir, 1010), { dir });
+  for (const [st, why] of [
+    [{ kind: 'dir', uid: 1011, gid: 0, mode: 0o700, ...meta }, 'a directory of uid 1011'],
+    [{ kind: 'dir', uid: 0, gid: 0, mode: 0o1777, ...meta }, 'a directory of uid 0'],
+    [{ kind: 'dir', uid: 1010, gid: 0, mode: 0o770, ...meta }, 'open to others (mode 770)'],
+    [{ kind: 'link', uid: 1010, gid: 0, mode: 0o777, ...meta }, 'a symbolic link'],
+    [{ kind: 'file', uid: 1010, gid: 0, mode: 0o600, ...meta }, 'not a directory'],
+    [{ kind: 'denied' }, 'not readable'],
+  ] as [Stat, string][]) {
+    const r = privateNssDir(fsWith(st), dir, 1010);
+    assert.notEqual(r.dir, dir);
+    assert.ok(r.note!.includes(`${dir} is ${why}: not used`), String(r.note));
+  }
 });
