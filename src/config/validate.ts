@@ -286,7 +286,7 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
   const links: string[] = [];
   const linksRaw = get('home.links');
   for (const l of linksRaw ? splitList(linksRaw.value) : []) {
-    const why = l === '.' || l === '..' ? 'must not be "." or ".."' : l.includes('/') || INVISIBLE_CHAR.test(l) ? 'must be a plain name without "/" or control characters' : undefined;
+    const why = l === '.' || l === '..' ? 'must not be "." or ".."' : l.includes('/') ? 'must be a plain name without "/"' : INVISIBLE_CHAR.test(l) ? 'must not contain control characters' : undefined;
     if (why) problems.error(linksRaw!.origin, l, `link name ${why}`, `list plain names separated by commas, e.g. work,data`);
     else links.push(l);
   }
