@@ -59,16 +59,30 @@ function copyEntry(dirFd: number, name: string, dst: string): void {
     try {
       const now = fs.fstatSync(fd);
       if (!now.isFile() || now.ino !== st.ino || now.dev !== st.dev) return; // changed under us: skipped
-      fs.copyFileSync(`/proc/self/fd/${fd}`, dst, fs.constants.COPYFILE_EXCL);
+      copyData(fd, dst);
     } finally {
       fs.closeSync(fd);
     }
   } else {
     return; // sockets, fifos and devices do not belong in a template home
   }
-  fs.lchownSync(dst, st.uid, st.gid);
+  // Mode and times while root still owns the copy: afterwards they would need CAP_FOWNER.
   if (!st.isSymbolicLink()) {
     fs.chmodSync(dst, st.mode & 0o7777);
     fs.utimesSync(dst, st.atime, st.mtime);
+  }
+  fs.lchownSync(dst, st.uid, st.gid);
+}
+
+/** The bytes of the open file `from` into the new file `dst` (not copyFileSync, which chowns and then needs CAP_FOWNER to chmod). */
+function copyData(from: number, dst: string): void {
+  const to = fs.openSync(dst, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+  try {
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    for (let n = fs.readSync(from, buf); n > 0; n = fs.readSync(from, buf)) {
+      for (let off = 0; off < n;) off += fs.writeSync(to, buf, off, n - off);
+    }
+  } finally {
+    fs.closeSync(to);
   }
 }
