@@ -26,6 +26,11 @@ export interface ResolveInput {
 /** The gid of `users` in docker-stacks images; the user always stays a member when the image has it. */
 export const USERS_GID = 100;
 
+/** System accounts: up to login.defs' SYS_UID_MAX (999 on Debian, Ubuntu and RHEL), and nobody (65534). */
+export function isSystemUid(uid: number): boolean {
+  return uid <= 999 || uid === 65534;
+}
+
 /** Resolves the identity to refit the template user to (started as root). */
 export function resolveIdentity(input: ResolveInput, problems: ProblemList): Identity | undefined {
   const { config } = input;
@@ -66,6 +71,13 @@ export function resolveIdentity(input: ResolveInput, problems: ProblemList): Ide
   if (clash && name !== 'root' && uid !== 0) {
     problems.error(origin('user.uid', 'NB_UID'), String(uid), `is already the uid of "${clash.name}" in /etc/passwd`,
       `choose another uid, or remove "${clash.name}" from the image`);
+    ok = false;
+  }
+  // A hub user named like one of the image's system accounts (daemon, mail, nobody) would otherwise
+  // have that account refitted to them, its primary group (and what that group may write) included.
+  if (entry.name !== template && name !== 'root' && isSystemUid(entry.uid) && entry.uid !== uid) {
+    problems.error(origin('user.name', 'NB_USER'), name, `is a system account of the image (uid ${entry.uid}), not a person's`,
+      `give the person another name (a hub can prefix or map names), or set NB_UID=${entry.uid} if running as that account is really meant`);
     ok = false;
   }
   if (!ok) return undefined;

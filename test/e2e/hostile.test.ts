@@ -63,6 +63,7 @@ const ENV_CASES: { name: string; env: Record<string, string>; setting: string; v
   { name: 'a C1 control in an NBSTART_GROUPS name', env: { NBSTART_GROUPS: 'physics:3000,ev\u0085il:3001' }, setting: 'NBSTART_GROUPS', value: 'ev\u0085il:3001' },
   { name: 'an escape sequence in a CHOWN_EXTRA path', env: { CHOWN_EXTRA: '/srv/da\x1b[31mta' }, setting: 'CHOWN_EXTRA', value: '/srv/da\x1b[31mta' },
   { name: 'a zero-width space after GRANT_SUDO=yes', env: { GRANT_SUDO: 'yes\u200b' }, setting: 'GRANT_SUDO', value: 'yes\u200b' },
+  { name: 'a person named like the system account mail (gid 8 writes /var/mail)', env: { NB_USER: 'mail', NB_UID: '1010' }, setting: 'NB_USER', value: 'mail' },
 ];
 
 for (const c of ENV_CASES) {
