@@ -24,8 +24,8 @@ export type CliResult =
 /** The settings table as help text: every ini key, env var and flag with its default. */
 export function settingsHelp(): string {
   const rows = SETTINGS.map((s) => {
-    const [section, ...rest] = s.key.split('.');
-    const where = [`[${section}] ${rest.join('.')}`, ...(s.env ?? []), ...(s.flag ? [s.flag] : [])].join(', ');
+    const parts = s.key.split('.');
+    const where = [`[${parts.slice(0, -1).join('.')}] ${parts.at(-1)}`, ...(s.env ?? []), ...(s.flag ? [s.flag] : [])].join(', ');
     return `  ${where}\n      ${s.doc} (default: ${s.default})`;
   });
   const env = OTHER_ENV.map((e) => `  ${e.name}\n      ${e.doc} (default: ${e.default})`);

@@ -4,22 +4,24 @@
 // Only this file exits the process.
 
 import { parseCli } from './cli.ts';
-import { loadConfig } from './config/load.ts';
-import type { Config } from './config/validate.ts';
+import { loadConfig, type Loaded } from './config/load.ts';
 import { ConfigError, formatProblem, ProblemList } from './config/problems.ts';
 import { execvp } from './exec.ts';
 import type { PlanContext } from './hooks/hook.ts';
-import { HOOKS } from './hooks/index.ts';
-import { readDb } from './hooks/accounts.ts';
+import { ROOT_HOOKS, START_HOOKS, USER_HOOKS } from './hooks/index.ts';
 import type { Identity } from './identity/identity.ts';
 import { groupList } from './identity/identity.ts';
-import { resolveIdentity, resolveUnprivileged } from './identity/resolve.ts';
+import { resolveFor } from './identity/resolve.ts';
 import { bootLogger, createLogger, type Logger } from './log.ts';
-import { applyPlanned, HookError, planHooks } from './pipeline.ts';
+import { applyPlanned, HookError, planHooks, type Planned } from './pipeline.ts';
+import { watchAndReplan, watchedPaths } from './watch.ts';
 import type { ExecState } from './plan/apply.ts';
 import { planJson, planText } from './plan/print.ts';
 import { dropPrivileges } from './privileges.ts';
-import { readFs, type ReadFs } from './system/read-fs.ts';
+import { readFs } from './system/read-fs.ts';
+import { exitOnSignals } from './system/children.ts';
+import { writeFileAtomic } from './system/atomic-write.ts';
+import { PROBLEM_FILE, problemText } from './hooks/home-links.ts';
 
 const EXIT_CONFIG = 1;
 const EXIT_USAGE = 2;
@@ -34,54 +36,94 @@ async function main(argv: readonly string[]): Promise<number> {
     return parsed.code;
   }
   const cli = parsed.cli;
-  const env: Record<string, string | undefined> = { ...process.env };
-
-  const loaded = loadConfig({ ...(cli.config !== undefined && { configFlag: cli.config }), env, flags: cli.flags, strict: cli.action === 'check' });
-  const { config, problems } = loaded;
-  const log = createLogger(config.log.level, config.log.format);
-
-  const command = cli.command.length > 0 ? cli.command : config.exec.command;
-  if (cli.action === 'run' && env[ALREADY_RAN] === '1') return execAgain(command, env, log);
+  const load = (env: Record<string, string | undefined>) =>
+    loadConfig({ ...(cli.config !== undefined && { configFlag: cli.config }), env, flags: cli.flags, strict: cli.action === 'check' });
+  const state: ExecState = { env: { ...process.env }, cwd: safeCwd() };
+  let loaded = load(state.env);
+  let log = createLogger(loaded.config.log.level, loaded.config.log.format);
+  const command = cli.command.length > 0 ? cli.command : loaded.config.exec.command;
+  if (cli.action === 'run' && state.env[ALREADY_RAN] === '1') return execAgain(command, state.env, log);
+  exitOnSignals((code) => process.exit(code));
 
   const fsr = readFs('');
   const privileged = process.geteuid!() === 0;
-  const identity = resolve(fsr, config, privileged, problems);
+  const enabled = <H extends { name: string }>(hooks: readonly H[]): H[] => hooks.filter((h) => !loaded.config.hooks.disable.includes(h.name));
+  const hooksCtx = () => ({ timeoutMs: loaded.config.hooks.timeoutMs, onFailure: loaded.config.hooks.onFailure });
 
+  // start phase: start-notebook.d runs first, as the starting user; settings are re-read after it,
+  // because docker-stacks hooks may export NB_* for the rest of start-up.
+  const startCtx = { fs: fsr, env: state.env, config: loaded.config, privileged, cwd: state.cwd };
+  const startPlanned = await planHooks(enabled(START_HOOKS), startCtx);
+  if (cli.action === 'run') {
+    await applyPlanned(startPlanned, { root: '', state, hooks: hooksCtx() }, log);
+    if (startPlanned.some((p) => p.plan.ops.length > 0)) {
+      loaded = load(state.env);
+      log = createLogger(loaded.config.log.level, loaded.config.log.format);
+    }
+  }
+  const { config, problems } = loaded;
+  const identity = resolveFor(fsr, config, privileged, problems);
   if (cli.action === 'check') return check(problems, loaded.iniPath, loaded.iniFound);
   for (const p of problems.items.filter((x) => x.severity === 'warning')) log.warn(formatProblem(p));
   if (problems.errors.length > 0 || !identity) throw new ConfigError(problems.errors);
 
-  const cwd = safeCwd();
-  const ctx: PlanContext = { fs: fsr, env, config, identity, privileged, cwd };
-  const planned = await planHooks(HOOKS.filter((h) => h.phase === 'root'), ctx);
-
+  // root phase: plan every hook against the unchanged system, then apply; a bad input stops
+  // start-up before anything is written.
+  const ctx: PlanContext = { fs: fsr, env: state.env, config, identity, privileged, cwd: state.cwd };
+  const rootPlanned = await planHooks(enabled(ROOT_HOOKS), ctx);
   if (cli.action === 'plan') {
-    const after = planned.flatMap((p) => p.plan.ops).filter((o) => o.kind === 'chdir').at(-1);
-    const report = { identity, privileged, planned, command, cwd: after?.kind === 'chdir' ? after.path : cwd };
-    process.stdout.write(cli.json ? planJson(report) : planText(report));
+    const userPlanned = await planHooks(enabled(USER_HOOKS), ctx);
+    process.stdout.write(renderPlan([...startPlanned, ...rootPlanned, ...userPlanned], ctx, command, cli.json));
+    if (cli.watch) await watchAndReplan(watchedPaths(config, state.env, loaded.iniPath), () => replan(load, command, cli.json), log);
     return 0;
   }
-
-  const state: ExecState = { env, cwd };
-  applyPlanned(planned, '', state, log);
+  await applyPlanned(rootPlanned, { root: '', state, hooks: hooksCtx() }, log);
   if (privileged) dropPrivileges(identity);
+
+  // user phase: as the person, planned now that the person's view of the filesystem is in force.
+  // A failure here must not keep the person from their notebook: it is logged, noted in the home, and
+  // the command starts anyway (root-phase identity errors, above, do stop start-up).
+  const userCtx: PlanContext = { ...ctx, env: state.env, cwd: state.cwd };
+  try {
+    await applyPlanned(await planHooks(enabled(USER_HOOKS), userCtx), { root: '', state, hooks: hooksCtx() }, log);
+  } catch (err) {
+    if (err instanceof HookError && config.hooks.onFailure === 'abort' && err.hook === 'user-dirs') throw err;
+    degrade(err, identity, state, log);
+  }
   return become(command, state, identity, log);
 }
 
-/** Resolves the identity for a root or a non-root start; problems go to the list. */
-function resolve(fsr: ReadFs, config: Config, privileged: boolean, problems: ProblemList): Identity | undefined {
-  const passwd = readDb(fsr, 'passwd');
-  const group = readDb(fsr, 'group');
-  if (!passwd || !group) {
-    problems.error('/etc/passwd', '', 'is missing or unreadable in this image', 'the image needs /etc/passwd and /etc/group');
-    return undefined;
+/** Logs a user-phase failure once and leaves the person a short note in the home. */
+function degrade(err: unknown, id: Identity, state: ExecState, log: Logger): void {
+  const reason = (err as Error).message;
+  log.error(`user-phase set-up failed; the command starts anyway: ${reason}`);
+  try {
+    writeFileAtomic(`${id.home}/${PROBLEM_FILE}`, problemText(id.name, id.uid, id.home, id.home, reason), { mode: 0o644, uid: id.uid, gid: id.gid });
+  } catch {
+    // the home itself is not writable: the log line is all that can be done
   }
-  const input = { config, passwd, group, wanted: [], keep: [] };
-  if (privileged) return resolveIdentity(input, problems);
-  return resolveUnprivileged(input, {
-    uid: process.getuid!(), gid: process.getgid!(), groups: process.getgroups!(),
-    exists: (p) => fsr.lstat(p).kind !== 'missing',
-  }, problems);
+  state.cwd = id.home;
+}
+
+/** One plan as text or JSON. */
+function renderPlan(planned: readonly Planned[], ctx: PlanContext, command: readonly string[], json: boolean): string {
+  const after = planned.flatMap((p) => p.plan.ops).filter((o) => o.kind === 'chdir').at(-1);
+  const report = { identity: ctx.identity, privileged: ctx.privileged, planned, command, cwd: after?.kind === 'chdir' ? after.path : ctx.cwd };
+  return json ? planJson(report) : planText(report);
+}
+
+/** Re-reads everything and plans again (for --watch); problems are shown instead of a plan. */
+async function replan(load: (env: Record<string, string | undefined>) => Loaded, command: readonly string[], json: boolean): Promise<string> {
+  const env = { ...process.env };
+  const { config, problems } = load(env);
+  const fsr = readFs('');
+  const privileged = process.geteuid!() === 0;
+  const identity = resolveFor(fsr, config, privileged, problems);
+  if (problems.errors.length > 0 || !identity) return `${problems.errors.map((p) => `error: ${formatProblem(p)}`).join('\n')}\n`;
+  const enabled = <H extends { name: string }>(hooks: readonly H[]): H[] => hooks.filter((h) => !config.hooks.disable.includes(h.name));
+  const ctx: PlanContext = { fs: fsr, env, config, identity, privileged, cwd: safeCwd() };
+  const planned = [...await planHooks(enabled(START_HOOKS), ctx), ...await planHooks(enabled(ROOT_HOOKS), ctx), ...await planHooks(enabled(USER_HOOKS), ctx)];
+  return renderPlan(planned, ctx, command, json);
 }
 
 /** `nbstart check`: every problem, one line each; 0 when clean, 2 otherwise. */

@@ -1,13 +1,13 @@
 // Plans every hook of a phase against the same starting state, then applies them in order.
 // Planning everything first means a bad input stops start-up before anything is written.
 
-import type { Hook, PlanContext } from './hooks/hook.ts';
+import type { Hook, StartContext } from './hooks/hook.ts';
 import type { Logger } from './log.ts';
-import { apply, type ExecState } from './plan/apply.ts';
+import { apply, type ApplyContext } from './plan/apply.ts';
 import type { Plan } from './plan/ops.ts';
 
 export interface Planned {
-  readonly hook: Hook;
+  readonly hook: Pick<Hook, 'name' | 'phase' | 'summary'>;
   readonly plan: Plan;
 }
 
@@ -22,7 +22,7 @@ export class HookError extends Error {
 }
 
 /** Plans the hooks in order; set-env/unset-env of earlier plans are visible to later ones. */
-export async function planHooks(hooks: readonly Hook[], ctx: PlanContext): Promise<Planned[]> {
+export async function planHooks<C extends StartContext>(hooks: readonly Hook<C>[], ctx: C): Promise<Planned[]> {
   const out: Planned[] = [];
   const env = { ...ctx.env };
   for (const hook of hooks) {
@@ -42,12 +42,12 @@ export async function planHooks(hooks: readonly Hook[], ctx: PlanContext): Promi
 }
 
 /** Applies planned hooks in order, logging notes through a child logger per hook. */
-export function applyPlanned(planned: readonly Planned[], root: string, state: ExecState, log: Logger): void {
+export async function applyPlanned(planned: readonly Planned[], ctx: Omit<ApplyContext, 'log'>, log: Logger): Promise<void> {
   for (const { hook, plan } of planned) {
     const hlog = log.child({ hook: hook.name, phase: hook.phase });
     for (const note of plan.notes) hlog[note.level](note.msg);
     try {
-      apply(plan.ops, { root, state, log: hlog });
+      await apply(plan.ops, { ...ctx, log: hlog });
     } catch (err) {
       throw new HookError(hook.name, err);
     }

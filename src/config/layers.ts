@@ -3,7 +3,7 @@
 
 import * as ini from 'ini';
 import { closest, distance } from 'fastest-levenshtein';
-import { SETTINGS, type Setting } from './settings.ts';
+import { SETTINGS, STRICT_SECTIONS, type Setting } from './settings.ts';
 import type { ProblemList } from './problems.ts';
 
 export interface RawValue {
@@ -20,8 +20,6 @@ export interface Sources {
   /** Text of the ini file; undefined when the file does not exist. */
   readonly iniText: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Values from auth_state, by setting key (issue 4 fills this). */
-  readonly authState?: ReadonlyMap<string, RawValue>;
   /** Values from CLI flags, by flag name (`--log-level`). */
   readonly flags: Readonly<Record<string, string | undefined>>;
 }
@@ -49,6 +47,39 @@ function flatten(obj: Record<string, unknown>, section: string, out: [string, st
   }
 }
 
+/**
+ * Plain keys given more than once in one section, with their values in order. The ini format keeps
+ * only the last of them (without a word), so they are reported; `key[] = ...` lines are the way to
+ * give several values.
+ */
+export function repeatedKeys(text: string): { section: string; key: string; values: string[] }[] {
+  // The same line grammar as ini.decode: `[section]` or `key = value`; `;` and `#` start comments.
+  const re = /^\[([^\]]*)\]\s*$|^([^=]+)(=(.*))?$/;
+  const seen = new Map<string, { section: string; key: string; values: string[] }>();
+  let section = '';
+  for (const line of text.split(/[\r\n]+/)) {
+    if (line === '' || /^\s*[;#]/.test(line) || /^\s*$/.test(line)) continue;
+    const m = re.exec(line);
+    if (!m) continue;
+    if (m[1] !== undefined) {
+      section = ini.unsafe(m[1]);
+      continue;
+    }
+    const key = ini.unsafe(m[2]!);
+    if (key.endsWith('[]')) continue;
+    const id = `${section}\n${key}`;
+    const entry = seen.get(id) ?? { section, key, values: [] };
+    entry.values.push(m[3] ? ini.unsafe(m[4]!) : 'true');
+    seen.set(id, entry);
+  }
+  return [...seen.values()].filter((e) => e.values.length > 1);
+}
+
+/** True when mistakes in `section` are errors even at run time (see STRICT_SECTIONS). */
+export function isStrictSection(section: string): boolean {
+  return STRICT_SECTIONS.includes(section.split('.')[0]!);
+}
+
 /** A suggestion like ` (did you mean "uid"?)`, or empty. */
 export function didYouMean(word: string, candidates: readonly string[]): string {
   if (candidates.length === 0) return '';
@@ -74,25 +105,40 @@ export function iniValues(
   const flat: [string, string, unknown][] = [];
   flatten(parsed, '', flat);
   const sectionPatterns = [...new Set(SETTINGS.map((s) => s.key.split('.').slice(0, -1).join('.')))];
-  const report = unknownSeverity === 'error' ? problems.error.bind(problems) : problems.warn.bind(problems);
+  const report = (section: string, setting: string, value: string, message: string, fix: string): void => {
+    if (unknownSeverity === 'error' || isStrictSection(section)) problems.error(setting, value, message, fix);
+    else problems.warn(setting, value, message, fix);
+  };
+  for (const r of repeatedKeys(text)) {
+    const where = r.section === '' ? `${r.key} in ${iniPath}` : `[${r.section}] ${r.key} in ${iniPath}`;
+    report(r.section, where, r.values[0]!, `is given ${r.values.length} times and the ini format keeps only the last`,
+      `give it once, or write ${r.key}[] = ... on each line to give several values`);
+  }
   for (const [section, key, value] of flat) {
     const where = section === '' ? `${key} in ${iniPath}` : `[${section}] ${key} in ${iniPath}`;
     const text = Array.isArray(value) ? value.map(String).join('\n') : String(value);
     if (section === '') {
-      report(where, text, 'is outside any section', 'put it under a [section]; see nbstart --help');
+      report(section, where, text, 'is outside any section', 'put it under a [section]; see nbstart --help');
       continue;
     }
     const sectionKnown = sectionPatterns.some((p) => keyMatches(p, section));
     if (!sectionKnown) {
-      report(`[${section}] in ${iniPath}`, section, `is not a known section${didYouMean(section, sectionPatterns)}`,
-        `use one of ${sectionPatterns.map((s) => `[${s}]`).join(', ')}`);
+      // `[ssh.git.example.com]`: the family is right but the name is not one word.
+      const family = sectionPatterns.find((p) => p.includes('*') && p.split('.')[0] === section.split('.')[0]);
+      if (family) {
+        report(section, `[${section}] in ${iniPath}`, section, `is not a known section: [${family}] takes one word without dots in place of *`,
+          `rename it, e.g. [${family.replace('*', 'gitlab')}]`);
+      } else {
+        report(section, `[${section}] in ${iniPath}`, section, `is not a known section${didYouMean(section, sectionPatterns)}`,
+          `use one of ${sectionPatterns.map((s) => `[${s}]`).join(', ')}`);
+      }
       continue;
     }
     const full = `${section}.${key}`;
     if (!settingFor(full)) {
       const keys = SETTINGS.filter((s) => keyMatches(s.key.split('.').slice(0, -1).join('.'), section))
         .map((s) => s.key.split('.').at(-1)!);
-      report(where, text, `is not a known key${didYouMean(key, keys)}`, `use one of ${keys.join(', ')}`);
+      report(section, where, text, `is not a known key${didYouMean(key, keys)}`, `use one of ${keys.join(', ')}`);
       continue;
     }
     if (text === '') continue;
@@ -101,7 +147,7 @@ export function iniValues(
   return out;
 }
 
-/** Layers every source; later layers win. */
+/** Layers ini, environment and flags (later wins); auth_state is laid over by load.ts, below flags. */
 export function layer(src: Sources, problems: ProblemList, unknownSeverity: 'error' | 'warning'): Map<string, RawValue> {
   const out = new Map<string, RawValue>();
   if (src.iniText !== undefined) {
@@ -116,7 +162,6 @@ export function layer(src: Sources, problems: ProblemList, unknownSeverity: 'err
       }
     }
   }
-  for (const [k, v] of src.authState ?? []) out.set(k, v);
   for (const s of SETTINGS) {
     const value = s.flag ? src.flags[s.flag] : undefined;
     if (value !== undefined) out.set(s.key, { value, origin: s.flag! });

@@ -2,10 +2,16 @@
 // Never throws for user mistakes: every problem is returned at once.
 
 import * as fs from 'node:fs';
+import { authStateValues, PRESETS, readAuthState, type Mapping, type Preset } from './auth-state.ts';
 import { layer } from './layers.ts';
 import { ProblemList } from './problems.ts';
 import { DEFAULT_CONFIG_FILE } from './settings.ts';
 import { validate, type Config } from './validate.ts';
+
+const MAPPING_KEYS: readonly [string, keyof Mapping][] = [
+  ['name', 'name'], ['uid', 'uid'], ['gid', 'gid'], ['group', 'group'], ['groups', 'groups'],
+  ['group_name', 'groupName'], ['group_gid', 'groupGid'], ['home', 'home'],
+];
 
 export interface LoadInput {
   /** --config, if given. */
@@ -43,6 +49,22 @@ export function loadConfig(input: LoadInput): Loaded {
     }
   }
   const raw = layer({ iniPath, iniText, env: input.env, flags: input.flags }, problems, input.strict ? 'error' : 'warning');
+  // auth_state wins over NB_* (images bake NB_UID=1000 into ENV); it sets no flag-backed setting.
+  const src = readAuthState(input.env, problems, input.root);
+  if (src) {
+    const presetRaw = raw.get('auth_state.preset');
+    const preset = (presetRaw?.value.trim().toLowerCase() ?? 'canonical') as Preset;
+    if (!PRESETS.includes(preset)) {
+      problems.error(presetRaw!.origin, presetRaw!.value, `expected one of ${PRESETS.join(', ')}`, `set ${presetRaw!.origin} to canonical, ldap or github`);
+    } else {
+      const overrides: { -readonly [K in keyof Mapping]?: string } = {};
+      for (const [key, field] of MAPPING_KEYS) {
+        const v = raw.get(`auth_state.${key}`);
+        if (v) overrides[field] = v.value.trim();
+      }
+      for (const [k, v] of authStateValues(src, preset, overrides, problems)) raw.set(k, v);
+    }
+  }
   const config = validate(raw, problems);
   return { config, problems, iniPath, iniFound: iniText !== undefined };
 }

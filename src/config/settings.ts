@@ -21,6 +21,31 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'user.shell', default: 'the template user\'s shell', doc: 'login shell written to /etc/passwd and exported as SHELL' },
   { key: 'user.grant_sudo', env: ['GRANT_SUDO'], default: 'no', doc: 'yes/1: passwordless sudo through /etc/sudoers.d/nbstart' },
   { key: 'user.allow_root', env: ['NBSTART_ALLOW_ROOT'], default: 'no', doc: 'yes: accept uid 0 for a user other than root' },
+  // [groups]: supplementary groups mirrored into the image
+  { key: 'groups.list', env: ['NBSTART_GROUPS'], default: '(none; auth_state groups win)', doc: 'groups to mirror: name:gid,name:gid' },
+  { key: 'groups.keep', env: ['NBSTART_KEEP_GROUPS'], default: '(none)', doc: 'comma-separated image groups the user stays in besides users (100)' },
+  // [auth_state]: how to read JupyterHub's auth_state (NBSTART_AUTH_STATE_FILE / NBSTART_AUTH_STATE)
+  { key: 'auth_state.preset', env: ['NBSTART_AUTH_STATE_PRESET'], default: 'canonical', doc: 'canonical, ldap (ldapauthenticator) or github (OAuthenticator with teams)' },
+  { key: 'auth_state.name', default: 'per preset (canonical: name)', doc: 'dotted path of the user name' },
+  { key: 'auth_state.uid', default: 'per preset (canonical: uid)', doc: 'dotted path of the uid' },
+  { key: 'auth_state.gid', default: 'per preset (canonical: gid)', doc: 'dotted path of the primary gid' },
+  { key: 'auth_state.group', default: 'per preset (canonical: group)', doc: 'dotted path of the primary group name' },
+  { key: 'auth_state.groups', default: 'per preset (canonical: groups)', doc: 'dotted path of the group list' },
+  { key: 'auth_state.group_name', default: 'per preset (canonical: name)', doc: 'key of a group\'s name inside each list item' },
+  { key: 'auth_state.group_gid', default: 'per preset (canonical: gid)', doc: 'key of a group\'s gid inside each list item' },
+  { key: 'auth_state.home', default: 'per preset (canonical: home)', doc: 'dotted path of the external home (sets [home] source)' },
+  // [home]: the person's external (e.g. root-squashed NFS) home
+  { key: 'home.source', env: ['NBSTART_HOME_SOURCE'], default: '(none)', doc: 'external home, e.g. /mnt/home/{user} (the ini value must contain {user}); auth_state home wins' },
+  { key: 'home.links', env: ['NBSTART_HOME_LINKS'], default: '(none)', doc: 'comma-separated names linked as /home/<user>/<name> -> <source>/<name>, as the user' },
+  { key: 'home.jupyter_config', default: 'jupyter/.jupyter', doc: 'Jupyter config dir under the source, exported as JUPYTER_CONFIG_DIR' },
+  { key: 'home.bashrc', default: 'jupyter/.bashrc', doc: 'user bashrc under the source, sourced by interactive bash (NBSTART_USER_BASHRC)' },
+  // [hooks]: image authors' scripts (docker-stacks semantics: *.sh sourced, others run if executable)
+  { key: 'hooks.start_dirs', env: ['NBSTART_START_DIRS'], default: '/usr/local/bin/start-notebook.d', doc: 'comma-separated dirs run first, as the starting user' },
+  { key: 'hooks.root_dirs', env: ['NBSTART_ROOT_DIRS'], default: '/usr/local/bin/before-notebook.d', doc: 'comma-separated dirs run as root just before the privilege drop' },
+  { key: 'hooks.user_dirs', env: ['NBSTART_USER_DIRS'], default: '(none)', doc: 'comma-separated dirs run after the drop, as the user, in the home' },
+  { key: 'hooks.on_failure', env: ['NBSTART_HOOKS_ON_FAILURE'], default: 'continue', doc: 'continue (log and go on, as start.sh) or abort' },
+  { key: 'hooks.timeout', env: ['NBSTART_HOOKS_TIMEOUT'], default: '300', doc: 'seconds a hook may run before its process group is killed (0: no limit)' },
+  { key: 'hooks.disable', env: ['NBSTART_DISABLE_HOOKS'], default: '(none)', doc: 'comma-separated built-in hooks not to run (names as in `nbstart plan`)' },
   // [chown]: ownership fixes, off by default as in start.sh
   { key: 'chown.home', env: ['CHOWN_HOME'], default: 'no', doc: 'yes/1: give the home directory to the user' },
   { key: 'chown.home_opts', env: ['CHOWN_HOME_OPTS'], default: '(empty)', doc: '-R: the whole tree, not just the directory' },
@@ -33,12 +58,33 @@ export const SETTINGS: readonly Setting[] = [
   // [log]
   { key: 'log.level', env: ['NBSTART_LOG_LEVEL'], flag: '--log-level', default: 'info', doc: 'trace, debug, info, warn, error, fatal or silent' },
   { key: 'log.format', env: ['NBSTART_LOG_FORMAT'], flag: '--log-format', default: 'pretty', doc: 'pretty (coloured on a terminal) or json' },
+  // [ssh.NAME]: one section per git server reached over ssh (docs/ssh.md); ini only
+  { key: 'ssh.*.host', default: 'NAME', doc: 'the alias users type: git clone NAME:group/repo.git' },
+  { key: 'ssh.*.hostname', default: 'the host alias', doc: 'DNS name or IP address of the server' },
+  { key: 'ssh.*.port', default: '22', doc: 'ssh port of the server, 1..65535' },
+  { key: 'ssh.*.user', default: 'git', doc: 'login name on the server' },
+  { key: 'ssh.*.host_key', default: '(required)', doc: 'server host key "type base64" (ssh-keyscan); several: one host_key[] = line each' },
+  { key: 'ssh.*.identity_file', default: 'ssh\'s own (~/.ssh/id_*)', doc: 'private key: absolute or ~/ path; {user} is the person\'s name' },
 ];
+
+/**
+ * Sections whose unknown or repeated keys are errors even at run time (elsewhere they are warnings):
+ * ssh settings decide which servers are trusted, so a mistyped key must stop start-up rather than
+ * leave ssh half-configured.
+ */
+export const STRICT_SECTIONS: readonly string[] = ['ssh'];
 
 /** Environment variables that are not settings of the table but are read. */
 export const OTHER_ENV: readonly { name: string; default: string; doc: string }[] = [
   { name: 'NBSTART_CONFIG', default: '/etc/nbstart/nbstart.ini', doc: 'path of the ini file (--config wins); a missing file is fine' },
+  { name: 'NBSTART_AUTH_STATE_FILE', default: '(unset)', doc: 'JSON file with the identity from the hub (wins over NBSTART_AUTH_STATE); removed from the command\'s env' },
+  { name: 'NBSTART_AUTH_STATE', default: '(unset)', doc: 'the same JSON in a variable; removed from the command\'s env' },
   { name: 'CONDA_DIR', default: '/opt/conda', doc: 'its bin/ is put first on sudo\'s secure_path' },
+];
+
+/** Names of the built-in hooks, for [hooks] disable (kept in step with src/hooks/index.ts by a unit test). */
+export const BUILTIN_HOOK_NAMES: readonly string[] = [
+  'start-dirs', 'home', 'accounts', 'sudo', 'ssh', 'chown', 'nss-wrapper', 'environment', 'root-dirs', 'home-links', 'user-dirs',
 ];
 
 export const DEFAULT_CONFIG_FILE = '/etc/nbstart/nbstart.ini';

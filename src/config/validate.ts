@@ -3,6 +3,11 @@
 import { MAX_ID } from '../system/colon-db.ts';
 import type { RawConfig, RawValue } from './layers.ts';
 import type { ProblemList } from './problems.ts';
+import { groupNameProblem, MAX_GROUPS } from './auth-state.ts';
+import type { WantedGroup } from '../identity/resolve.ts';
+import { didYouMean } from './layers.ts';
+import { BUILTIN_HOOK_NAMES } from './settings.ts';
+import { validateSsh, type SshServer } from './ssh.ts';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 export type LogFormat = 'pretty' | 'json';
@@ -12,6 +17,16 @@ export interface ChownOptions {
 }
 
 export interface Config {
+  /** Supplementary groups: mirrored from auth_state or NBSTART_GROUPS, and image groups kept. */
+  readonly groups: { readonly wanted: readonly WantedGroup[]; readonly keep: readonly string[] };
+  readonly home: {
+    /** Template with {user}. */
+    readonly source?: string;
+    readonly links: readonly string[];
+    /** Relative to the source. */
+    readonly jupyterConfig: string;
+    readonly bashrc: string;
+  };
   readonly user: {
     readonly name?: string;
     readonly uid?: number;
@@ -34,6 +49,17 @@ export interface Config {
     readonly unset: readonly string[];
   };
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
+  readonly hooks: {
+    readonly startDirs: readonly string[];
+    readonly rootDirs: readonly string[];
+    readonly userDirs: readonly string[];
+    readonly onFailure: 'continue' | 'abort';
+    /** Milliseconds; 0 means no limit. */
+    readonly timeoutMs: number;
+    readonly disable: readonly string[];
+  };
+  /** The [ssh.NAME] sections, sorted by NAME; empty when there are none or any value is bad. */
+  readonly ssh: readonly SshServer[];
   /** Where each setting's value came from, for messages that name it. */
   readonly origins: ReadonlyMap<string, string>;
 }
@@ -201,10 +227,75 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
     else problems.error(formatRaw.origin, formatRaw.value, 'expected pretty or json', `set ${formatRaw.origin} to json or pretty`);
   }
 
+  const dirs = (key: string, fallback: string[]): string[] => {
+    const v = get(key);
+    if (!v) return fallback;
+    const out: string[] = [];
+    for (const d of splitList(v.value)) {
+      if (!d.startsWith('/') || d.includes('\0')) problems.error(v.origin, d, 'expected absolute directory paths', `list absolute paths separated by commas, e.g. /usr/local/bin/before-notebook.d`);
+      else out.push(d);
+    }
+    return out;
+  };
+  let onFailure: 'continue' | 'abort' = 'continue';
+  const failRaw = get('hooks.on_failure');
+  if (failRaw) {
+    const f = failRaw.value.trim().toLowerCase();
+    if (f === 'continue' || f === 'abort') onFailure = f;
+    else problems.error(failRaw.origin, failRaw.value, 'expected continue or abort', `set ${failRaw.origin} to continue or abort`);
+  }
+  let timeoutMs = 300_000;
+  const timeoutRaw = get('hooks.timeout');
+  if (timeoutRaw) {
+    const t = timeoutRaw.value.trim();
+    if (/^[0-9]{1,6}$/.test(t)) timeoutMs = Number(t) * 1000;
+    else problems.error(timeoutRaw.origin, timeoutRaw.value, 'expected whole seconds from 0 to 999999', `set ${timeoutRaw.origin} to e.g. 300 (0 for no limit)`);
+  }
+  const disableRaw = get('hooks.disable');
+  const disable = disableRaw ? splitList(disableRaw.value) : [];
+  for (const d of disable) {
+    if (!BUILTIN_HOOK_NAMES.includes(d)) {
+      problems.error(disableRaw!.origin, d, `is not a built-in hook${didYouMean(d, BUILTIN_HOOK_NAMES)}`, `use names from: ${BUILTIN_HOOK_NAMES.join(', ')}`);
+    }
+  }
+
   const template = name('user.template', 256, 'the template user name') ?? 'jovyan';
   const userName = name('user.name', 256, 'the user name');
-  const userGroup = name('user.group', 32, 'the group name');
+  let userGroup: string | undefined;
+  const groupRaw = get('user.group');
+  if (groupRaw) {
+    const why = groupNameProblem(groupRaw.value);
+    if (why) problems.error(groupRaw.origin, groupRaw.value, `the group name ${why}`, `set ${groupRaw.origin} to a plain name such as "science"`);
+    else userGroup = groupRaw.value;
+  }
+  const wanted = parseGroupList(get('groups.list'), problems);
+  const keepRaw = get('groups.keep');
+  const homeSource = homeSourceOf(get('home.source'), problems);
+  const rel = (key: string, fallback: string): string => {
+    const v = get(key);
+    if (!v) return fallback;
+    const why = relativePathProblem(v.value.trim());
+    if (why) {
+      problems.error(v.origin, v.value, why, `set ${v.origin} to a path inside the home, e.g. ${fallback}`);
+      return fallback;
+    }
+    return v.value.trim();
+  };
+  const links: string[] = [];
+  const linksRaw = get('home.links');
+  for (const l of linksRaw ? splitList(linksRaw.value) : []) {
+    const why = l === '.' || l === '..' ? 'must not be "." or ".."' : /[/\0\n]/.test(l) ? 'must be a plain name without "/"' : undefined;
+    if (why) problems.error(linksRaw!.origin, l, `link name ${why}`, `list plain names separated by commas, e.g. work,data`);
+    else links.push(l);
+  }
   return {
+    groups: { wanted, keep: keepRaw ? splitList(keepRaw.value) : [] },
+    home: {
+      ...(homeSource !== undefined && { source: homeSource }),
+      links,
+      jupyterConfig: rel('home.jupyter_config', 'jupyter/.jupyter'),
+      bashrc: rel('home.bashrc', 'jupyter/.bashrc'),
+    },
     user: {
       ...(userName !== undefined && { name: userName }),
       ...optional('uid', id('user.uid', 'user id')),
@@ -223,8 +314,66 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
     },
     exec: { command, ...(umask !== undefined && { umask }), unset },
     log: { level, format },
+    hooks: {
+      startDirs: dirs('hooks.start_dirs', ['/usr/local/bin/start-notebook.d']),
+      rootDirs: dirs('hooks.root_dirs', ['/usr/local/bin/before-notebook.d']),
+      userDirs: dirs('hooks.user_dirs', []),
+      onFailure,
+      timeoutMs,
+      disable: disable.filter((d) => BUILTIN_HOOK_NAMES.includes(d)),
+    },
+    ssh: validateSsh(raw, problems),
     origins,
   };
+}
+
+/** Why a path relative to the home cannot be used, or undefined. */
+export function relativePathProblem(p: string): string | undefined {
+  if (p === '' || p.startsWith('/')) return 'must be a relative path inside the home';
+  if (p.split('/').some((part) => part === '..')) return 'must not contain ".."';
+  if (/[\0\n]/.test(p)) return 'must not contain NUL or newline';
+  return undefined;
+}
+
+/**
+ * The external home template. An ini value is shared by everyone using the image, so it must name
+ * {user}; NBSTART_HOME_SOURCE and auth_state are per spawn and may be literal paths.
+ */
+function homeSourceOf(raw: RawValue | undefined, problems: ProblemList): string | undefined {
+  if (!raw) return undefined;
+  const v = raw.value.trim();
+  if (!v.startsWith('/') || /[\0\n]/.test(v) || v.split('/').includes('..')) {
+    problems.error(raw.origin, raw.value, 'expected an absolute path without ".."', `set ${raw.origin} to e.g. /mnt/home/{user}`);
+    return undefined;
+  }
+  if (raw.origin.startsWith('[home]') && !v.includes('{user}')) {
+    problems.error(raw.origin, raw.value, 'names one fixed directory for every user of the image', `put {user} in it, e.g. /mnt/home/{user}, or pass NBSTART_HOME_SOURCE per container`);
+    return undefined;
+  }
+  return v;
+}
+
+/** Parses `name:gid,name:gid` (NBSTART_GROUPS, or auth_state groups already checked field by field). */
+export function parseGroupList(raw: RawValue | undefined, problems: ProblemList): WantedGroup[] {
+  if (!raw) return [];
+  const out: WantedGroup[] = [];
+  const items = raw.value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (items.length > MAX_GROUPS - 2) {
+    problems.error(raw.origin, `${items.length} groups`, `is more than the kernel allows (${MAX_GROUPS} per process, with the primary group and users)`, 'mirror fewer groups');
+    return [];
+  }
+  for (const item of items) {
+    const colon = item.lastIndexOf(':');
+    const name = colon > 0 ? item.slice(0, colon) : '';
+    const gid = colon > 0 ? parseIdValue(item.slice(colon + 1)) : undefined;
+    const why = name === '' ? 'expected name:gid' : groupNameProblem(name);
+    if (why || gid === undefined) {
+      problems.error(raw.origin, item, why ?? `expected a gid from 0 to ${MAX_ID} after the colon`, `write groups as name:gid separated by commas, e.g. physics:3000,staff:3001`);
+      continue;
+    }
+    out.push({ name, gid });
+  }
+  return out;
 }
 
 function optional<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {

@@ -1,15 +1,27 @@
 // The one ordered list of built-in hooks. Static imports: the packager cannot follow dynamic require.
 //
-// Root phase (before the privilege drop): home → accounts → sudo → chown → nss-wrapper → environment.
+// start phase (as the starting user): start-dirs
+// root phase (before the drop):       home → accounts → sudo → ssh → chown → nss-wrapper → environment → root-dirs
+// user phase (after the drop):        home-links → user-dirs
 // `home` runs before `accounts` so that a crash between them converges on restart: the home's
 // ownership is refitted while /etc/passwd still names the old uid.
 
 import { accounts } from './accounts.ts';
 import { chown } from './chown.ts';
 import { environment } from './environment.ts';
-import type { Hook } from './hook.ts';
+import type { Hook, StartContext } from './hook.ts';
 import { home } from './home.ts';
+import { homeLinks } from './home-links.ts';
 import { nssWrapper } from './nss-wrapper.ts';
+import { rootDirs } from './root-dirs.ts';
+import { startDirs } from './start-dirs.ts';
+import { ssh } from './ssh.ts';
 import { sudo } from './sudo.ts';
+import { userDirs } from './user-dirs.ts';
 
-export const HOOKS: readonly Hook[] = [home, accounts, sudo, chown, nssWrapper, environment];
+export const START_HOOKS: readonly Hook<StartContext>[] = [startDirs];
+export const ROOT_HOOKS: readonly Hook[] = [home, accounts, sudo, ssh, chown, nssWrapper, environment, rootDirs];
+export const USER_HOOKS: readonly Hook[] = [homeLinks, userDirs];
+
+/** Every built-in hook's name, in run order. */
+export const HOOK_NAMES: readonly string[] = [...START_HOOKS, ...ROOT_HOOKS, ...USER_HOOKS].map((h) => h.name);

@@ -2,7 +2,8 @@
 
 import type { Config } from '../config/validate.ts';
 import type { ProblemList } from '../config/problems.ts';
-import { groupEntries, passwdEntries, type ColonDb, type GroupEntry, type PasswdEntry } from '../system/colon-db.ts';
+import { groupEntries, parseDb, passwdEntries, type ColonDb, type GroupEntry, type PasswdEntry } from '../system/colon-db.ts';
+import type { ReadFs } from '../system/read-fs.ts';
 import { distinctGroupName, sanitizeGroupName } from './group-names.ts';
 import type { Identity, ResolvedGroup } from './identity.ts';
 
@@ -198,4 +199,20 @@ export function resolveUnprivileged(input: ResolveInput, proc: Unprivileged, pro
     templateHome: template?.home ?? `/home/${config.user.template}`,
     was: { uid: proc.uid, gid: proc.gid, home: own?.home ?? homeOf() },
   };
+}
+
+/** Resolves the identity of this process's start (root or not) from the image's account files. */
+export function resolveFor(fsr: ReadFs, config: Config, privileged: boolean, problems: ProblemList): Identity | undefined {
+  const passwdText = fsr.readText('/etc/passwd');
+  const groupText = fsr.readText('/etc/group');
+  if (passwdText === undefined || groupText === undefined) {
+    problems.error('/etc/passwd', '', 'is missing or unreadable in this image', 'the image needs /etc/passwd and /etc/group');
+    return undefined;
+  }
+  const input = { config, passwd: parseDb('passwd', passwdText), group: parseDb('group', groupText), wanted: config.groups.wanted, keep: config.groups.keep };
+  if (privileged) return resolveIdentity(input, problems);
+  return resolveUnprivileged(input, {
+    uid: process.getuid!(), gid: process.getgid!(), groups: process.getgroups!(),
+    exists: (p) => fsr.lstat(p).kind !== 'missing',
+  }, problems);
 }

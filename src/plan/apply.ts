@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { Logger } from '../log.ts';
 import { chownTree } from '../system/chown-tree.ts';
 import { writeFileAtomic } from '../system/atomic-write.ts';
+import { runHookScript } from '../system/run-hook.ts';
 import { describeOp, type Op } from './ops.ts';
 
 /** What applying changes besides files: the command's environment and working directory. */
@@ -18,6 +19,7 @@ export interface ApplyContext {
   readonly root: string;
   readonly state: ExecState;
   readonly log: Logger;
+  readonly hooks: { readonly timeoutMs: number; readonly onFailure: 'continue' | 'abort' };
 }
 
 /** Raised when an operation fails; names the op so the log says exactly what was not done. */
@@ -29,17 +31,46 @@ export class ApplyError extends Error {
 }
 
 /** Applies ops in order; stops at the first failure (earlier ops stay applied; each is atomic). */
-export function apply(ops: readonly Op[], ctx: ApplyContext): void {
+export async function apply(ops: readonly Op[], ctx: ApplyContext): Promise<void> {
   for (const op of ops) {
     try {
-      applyOne(op, ctx);
+      if (op.kind === 'run-hook') await runHook(op, ctx);
+      else applyOne(op, ctx);
     } catch (err) {
       throw new ApplyError(op, err);
     }
   }
 }
 
-function applyOne(op: Op, ctx: ApplyContext): void {
+/** A valid shell identifier: only those can have been unset by a sourced script. */
+const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Runs an image author's script; its failure is logged, and stops start-up only under abort. */
+async function runHook(op: Extract<Op, { kind: 'run-hook' }>, ctx: ApplyContext): Promise<void> {
+  const log = ctx.log.child({ script: op.path });
+  const started = Date.now();
+  const r = await runHookScript(op.path, op.mode, { env: ctx.state.env, cwd: op.cwd ?? ctx.state.cwd, timeoutMs: ctx.hooks.timeoutMs, log });
+  if (r.env) {
+    const env = ctx.state.env;
+    for (const [k, v] of Object.entries(r.env)) if (env[k] !== v) env[k] = v;
+    for (const k of Object.keys(env)) if (SHELL_NAME.test(k) && !(k in r.env) && k !== 'PWD' && k !== 'OLDPWD') delete env[k];
+  }
+  const ms = Date.now() - started;
+  let failure: string | undefined;
+  if (r.timedOut) failure = `timed out after ${ctx.hooks.timeoutMs / 1000}s; killed with its process group`;
+  else if (r.signal) failure = `killed by ${r.signal}`;
+  else if (r.exited) failure = r.code === 0 ? undefined : `called exit ${r.code} (a sourced hook should return, not exit)`;
+  else if (r.code !== 0) failure = `failed with exit status ${r.code}`;
+  if (r.exited && r.code === 0) log.warn(`${op.path} called exit 0; a sourced hook should return, not exit (start-up goes on)`);
+  if (!failure) {
+    log.info({ ms }, `ran ${op.path}${op.mode === 'source' ? ' (sourced)' : ''}`);
+    return;
+  }
+  if (ctx.hooks.onFailure === 'abort') throw new Error(`${op.path} ${failure} ([hooks] on_failure = abort)`);
+  log.error({ ms }, `${op.path} ${failure}; start-up goes on ([hooks] on_failure = continue)`);
+}
+
+function applyOne(op: Exclude<Op, { kind: 'run-hook' }>, ctx: ApplyContext): void {
   const real = (p: string): string => (ctx.root === '' ? p : path.join(ctx.root, p));
   const { log, state } = ctx;
   switch (op.kind) {

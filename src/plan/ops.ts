@@ -45,7 +45,18 @@ export type Op =
   | { readonly kind: 'set-env'; readonly name: string; readonly value: string; readonly why: string }
   | { readonly kind: 'unset-env'; readonly name: string; readonly why: string }
   | { readonly kind: 'chdir'; readonly path: string; readonly why: string }
-  | { readonly kind: 'umask'; readonly mask: number; readonly why: string };
+  | { readonly kind: 'umask'; readonly mask: number; readonly why: string }
+  | {
+      /** An image author's script: `source` runs it in bash and keeps the environment it leaves. */
+      readonly kind: 'run-hook';
+      readonly path: string;
+      readonly mode: 'source' | 'exec';
+      /** Who runs it, for plan output: the starting user, root, or the person. */
+      readonly as: string;
+      /** Working directory; the current one when absent. */
+      readonly cwd?: string;
+      readonly why: string;
+    };
 
 export interface Plan {
   readonly ops: readonly Op[];
@@ -83,5 +94,7 @@ export function describeOp(op: Op): string {
       return `cd ${op.path}`;
     case 'umask':
       return `umask ${op.mask.toString(8).padStart(3, '0')}`;
+    case 'run-hook':
+      return `${op.mode === 'source' ? 'source (bash)' : 'run'} ${op.path} as ${op.as}`;
   }
 }

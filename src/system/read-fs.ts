@@ -26,12 +26,28 @@ export interface ReadFs {
   readText(p: string): string | undefined;
   /** lstat, never following a final symlink; never throws for missing or denied. */
   lstat(p: string): Stat;
+  /** stat, following symlinks; never throws for missing or denied. */
+  stat(p: string): Stat;
   /** Link target, or undefined when not a link. */
   readlink(p: string): string | undefined;
   /** Directory entries, sorted; undefined when missing. Throws on other errors. */
   readdir(p: string): string[] | undefined;
   /** True when the current process could access the path with `mode` (fs.constants.*_OK). */
   access(p: string, mode: number): boolean;
+}
+
+/** Our Stat for a stat call, mapping ENOENT/ENOTDIR to missing and EACCES/EPERM to denied. */
+function statOf(call: () => fs.Stats): Stat {
+  try {
+    const s = call();
+    const kind = s.isSymbolicLink() ? 'link' : s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
+    return { kind, uid: s.uid, gid: s.gid, mode: s.mode & 0o7777, dev: s.dev, size: s.size };
+  } catch (err) {
+    const c = (err as NodeJS.ErrnoException).code;
+    if (c === 'ENOENT' || c === 'ENOTDIR') return { kind: 'missing' };
+    if (c === 'EACCES' || c === 'EPERM') return { kind: 'denied' };
+    throw err;
+  }
 }
 
 /** A ReadFs over `root` (use '' for the real filesystem). */
@@ -50,16 +66,10 @@ export function readFs(root: string): ReadFs {
       }
     },
     lstat(p) {
-      try {
-        const s = fs.lstatSync(real(p));
-        const kind = s.isSymbolicLink() ? 'link' : s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
-        return { kind, uid: s.uid, gid: s.gid, mode: s.mode & 0o7777, dev: s.dev, size: s.size };
-      } catch (err) {
-        const c = code(err);
-        if (c === 'ENOENT' || c === 'ENOTDIR') return { kind: 'missing' };
-        if (c === 'EACCES' || c === 'EPERM') return { kind: 'denied' };
-        throw err;
-      }
+      return statOf(() => fs.lstatSync(real(p)));
+    },
+    stat(p) {
+      return statOf(() => fs.statSync(real(p)));
     },
     readlink(p) {
       try {

@@ -1,0 +1,119 @@
+// A root-squashed home, simulated faithfully: a FUSE (bindfs --no-allow-other) mount made by the
+// person's uid refuses every other uid, root included. nbstart must wire it into /home/<user> as the
+// person, never as root.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FOUNDATION } from './lib/images.ts';
+import { podman, podmanOk, run, show } from './lib/podman.ts';
+
+const UID = 4711;
+const USER = `nbhome${UID}`;
+const base = fs.mkdtempSync(path.join(os.tmpdir(), 'nbstart-e2e-home-'));
+const src = path.join(base, 'src');
+const mnt = path.join(base, 'home', 'alice');
+let createdUser = false;
+
+const asUser = (cmd: string, args: string[]): void => {
+  execFileSync('setpriv', [`--reuid=${UID}`, `--regid=${UID}`, '--clear-groups', cmd, ...args], { stdio: 'pipe' });
+};
+
+before(() => {
+  fs.chmodSync(base, 0o755);
+  if (spawnSync('getent', ['passwd', String(UID)]).status !== 0) {
+    // fusermount3 needs a passwd entry for the mounting uid
+    execFileSync('useradd', ['--uid', String(UID), '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', USER]);
+    createdUser = true;
+  }
+  fs.mkdirSync(path.join(src, 'jupyter'), { recursive: true });
+  fs.writeFileSync(path.join(src, 'jupyter', '.bashrc'), 'export FROM_USER_BASHRC=yes\n');
+  fs.mkdirSync(mnt, { recursive: true });
+  execFileSync('chown', ['-R', `${UID}:${UID}`, src, mnt]);
+  fs.chmodSync(src, 0o700);
+  const mode = fs.statSync('/dev/fuse').mode & 0o777;
+  fs.chmodSync('/dev/fuse', 0o666); // no udev here: /dev/fuse is 600 and a user cannot mount
+  try {
+    asUser('bindfs', ['--no-allow-other', src, mnt]);
+  } finally {
+    fs.chmodSync('/dev/fuse', mode);
+  }
+});
+
+after(() => {
+  spawnSync('umount', [mnt]);
+  fs.rmSync(base, { recursive: true, force: true });
+  if (createdUser) spawnSync('userdel', [USER]);
+});
+
+const INI = '[home]\nsource = /mnt/home/{user}\nlinks = work, data\n';
+function iniFile(name: string, text: string): string {
+  const p = path.join(base, name);
+  fs.writeFileSync(p, text);
+  fs.chmodSync(p, 0o644);
+  return p;
+}
+const volumes = (): string[] => [`${path.join(base, 'home')}:/mnt/home:rbind`, `${iniFile('nbstart.ini', INI)}:/etc/nbstart/nbstart.ini:ro`];
+const env = { NB_USER: 'alice', NB_UID: String(UID), NB_GID: String(UID) };
+
+test('root cannot even stat the home (the simulation is faithful); the person can', () => {
+  const root = run({ image: FOUNDATION, user: 'root', volumes: volumes(), extra: ['--entrypoint', 'stat'], command: ['-c', '%u', '/mnt/home/alice'] });
+  assert.notEqual(root.code, 0, show(root));
+  assert.match(root.stderr, /Permission denied/);
+  const user = run({ image: FOUNDATION, user: `${UID}:${UID}`, volumes: volumes(), extra: ['--entrypoint', 'stat'], command: ['-c', '%u', '/mnt/home/alice'] });
+  assert.equal(user.stdout, `${UID}\n`, show(user));
+});
+
+test('links, JUPYTER_CONFIG_DIR, missing dirs created, cwd /home/<user>, bashrc — all as the person', () => {
+  const r = run({ image: FOUNDATION, user: 'root', env, volumes: volumes(), command: ['bash', '-ic', [
+    'pwd', 'readlink /home/alice/work', 'readlink /home/alice/data', 'echo "$JUPYTER_CONFIG_DIR"',
+    'test -d "$JUPYTER_CONFIG_DIR" && echo config-dir-exists', 'touch /home/alice/work/saved && stat -c "%u %U" /mnt/home/alice/work/saved',
+    'echo "bashrc=$FROM_USER_BASHRC"',
+  ].join('; ')] });
+  assert.equal(r.code, 0, show(r));
+  assert.equal(r.stdout, [
+    '/home/alice', '/mnt/home/alice/work', '/mnt/home/alice/data', '/mnt/home/alice/jupyter/.jupyter', 'config-dir-exists', `${UID} alice`, 'bashrc=yes', '',
+  ].join('\n'), show(r));
+  assert.doesNotMatch(r.stderr, /ERROR|WARN/, show(r));
+});
+
+test('a restart repairs a link pointing elsewhere and leaves a real directory alone', () => {
+  const name = `nbstart-home-${process.pid}`;
+  podmanOk(['create', '--name', name, '--network', 'none', '--user', 'root', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+    ...volumes().flatMap((v) => ['-v', v]), FOUNDATION, 'sh', '-c',
+    'readlink /home/alice/work; ln -sfn /tmp /home/alice/work; [ -L /home/alice/data ] && rm /home/alice/data && mkdir /home/alice/data; true']);
+  try {
+    const first = podmanOk(['start', '--attach', name]);
+    assert.equal(first.stdout, '/mnt/home/alice/work\n', show(first));
+    const second = podmanOk(['start', '--attach', name]);
+    assert.equal(second.stdout, '/mnt/home/alice/work\n', show(second));
+    assert.match(second.stderr, /linked \/home\/alice\/work -> \/mnt\/home\/alice\/work/, show(second));
+    assert.match(second.stderr, /\/home\/alice\/data is a real directory; left alone/, show(second));
+  } finally {
+    podman(['rm', '-f', name]);
+  }
+});
+
+test('a missing home: the notebook still starts in the local home, says so once, and leaves a note', () => {
+  const r = run({ image: FOUNDATION, user: 'root', env: { ...env, NB_USER: 'bob' }, volumes: volumes(),
+    command: ['sh', '-c', 'pwd; head -1 ~/HOME-NOT-AVAILABLE.txt; echo "${JUPYTER_CONFIG_DIR-unset}"'] });
+  assert.equal(r.code, 0, show(r));
+  assert.equal(r.stdout, '/home/bob\nYour home directory /mnt/home/bob could not be used when this notebook server started:\nunset\n', show(r));
+  assert.equal(r.stderr.match(/external home unusable/g)?.length, 1, show(r));
+});
+
+test('an ini [home] source without {user} is refused naming the key', () => {
+  const conf = iniFile('fixed.ini', '[home]\nsource = /mnt/home/alice\n');
+  const r = run({ image: FOUNDATION, user: 'root', env, volumes: [`${conf}:/etc/nbstart/nbstart.ini:ro`], command: ['true'] });
+  assert.equal(r.code, 1, show(r));
+  assert.match(r.stderr, /\[home\] source in \/etc\/nbstart\/nbstart.ini: names one fixed directory for every user of the image, got "\/mnt\/home\/alice"; fix: put \{user\} in it/);
+});
+
+test('a link name with / or .. is refused naming the key', () => {
+  const r = run({ image: FOUNDATION, user: 'root', env: { ...env, NBSTART_HOME_LINKS: 'work,../etc' }, command: ['true'] });
+  assert.equal(r.code, 1, show(r));
+  assert.match(r.stderr, /NBSTART_HOME_LINKS: link name must be a plain name without "\/", got "\.\.\/etc"/);
+});
