@@ -4,9 +4,10 @@ nbstart (the container's entrypoint, started as root) reads the person it should
 NBSTART_AUTH_STATE_FILE (a JSON file) or NBSTART_AUTH_STATE (the same JSON as a string):
 
     {"name": "alice", "uid": 2001, "gid": 2001, "group": "alice",
-     "groups": [{"name": "physics", "gid": 3000}], "home": "/home/alice"}
+     "groups": [{"name": "physics", "gid": 3000}], "home": "/mnt/home/alice"}
 
-Only name and uid are required. This module turns an authenticator's auth_state into that
+Only name and uid are required. "home" is the person's external home as mounted in the container
+(nbstart's [home] source, e.g. an NFS export): nbstart still makes /home/<name> and links into it. This module turns an authenticator's auth_state into that
 canonical identity and hands it to the spawner. A whole auth_state is never passed on: it holds
 access tokens (OAuthenticator's access_token, refresh_token, id_token, token_response), and
 anything in a pod spec or a container's configuration can be read by whoever can read those.
@@ -142,18 +143,24 @@ def _name_problem(name: Any, max_length: int) -> Optional[str]:
 
 
 def _group_name_problem(name: Any) -> Optional[str]:
-    """Why `name` cannot name a supplementary group, or None. Directory group names such as
-    "Domain Users" are fine: nbstart turns them into names groupadd accepts ("domain_users")."""
+    """Why `name` cannot name a supplementary group, or None (nbstart's rules). Directory names
+    such as "Domain Users" are fine: nbstart turns them into names groupadd accepts."""
     if not isinstance(name, str):
         return "must be a string"
     if name.strip() == "":
         return "must not be empty"
-    bad = re.search(r"[\x00-\x1f\x7f]", name)
+    bad = re.search(r"[:,\x00-\x1f\x7f]", name)
     if bad:
-        return f"must not contain control characters such as {json.dumps(bad.group())}"
+        return f"must not contain {json.dumps(bad.group())} (\":\" and \",\" separate NBSTART_GROUPS entries; control characters break /etc/group)"
     if len(name) > MAX_USER_NAME:
         return f"must be at most {MAX_USER_NAME} characters"
     return None
+
+
+def _directory_group_name(name: Any) -> Any:
+    """A group name from a directory with ":" and "," made "_", as nbstart does with every other
+    character groupadd refuses: a group called "Chem, Lab" must not fail the person's spawn."""
+    return re.sub(r"[:,]", "_", name) if isinstance(name, str) else name
 
 
 def _id(value: Any, where: str, hint: str, minimum: int = 1) -> int:
@@ -309,6 +316,8 @@ def from_ldap(
     when group_gids maps group names to gids, from the memberOf DNs of the user's attributes (an
     allow list: groups missing from the mapping are left out). A group with the primary gid names
     the primary group. `name` is the hub's name for the user; without it the `uid` attribute is used.
+    home_attribute (e.g. "homeDirectory") hands over the external home: only when the spawner
+    mounts the homes at the paths the directory names.
     """
     if not isinstance(auth_state, Mapping) or not auth_state:
         raise IdentityError(f"auth_state is empty; fix: {_LDAP_HINT}")
@@ -340,7 +349,7 @@ def from_ldap(
             gw = f"auth_state.{groups_key}[{i}]"
             if not isinstance(g, Mapping) or "name" not in g or "gid" not in g:
                 raise IdentityError(f'{gw}: expected {{"name": ..., "gid": ...}}, got {_show(g)}')
-            found.append({"name": _single(g["name"], f"{gw}.name"), "gid": _id(_single(g["gid"], f"{gw}.gid"), f"{gw}.gid", "give the group a gidNumber", 1)})
+            found.append({"name": _directory_group_name(_single(g["name"], f"{gw}.name")), "gid": _id(_single(g["gid"], f"{gw}.gid"), f"{gw}.gid", "give the group a gidNumber", 1)})
     if group_gids:
         wanted = {k.lower(): (k, v) for k, v in group_gids.items()}
         member_of = _ldap_attribute(attrs, member_of_attribute) or []
@@ -350,7 +359,7 @@ def from_ldap(
             cn = _first_rdn_value(str(dn))
             if cn.lower() in wanted:
                 _, gid_value = wanted[cn.lower()]
-                found.append({"name": cn, "gid": _id(gid_value, f"group_gids[{cn!r}]", "map group names to integer gids", 1)})
+                found.append({"name": _directory_group_name(cn), "gid": _id(gid_value, f"group_gids[{cn!r}]", "map group names to integer gids", 1)})
 
     group, groups = _groups(found, gid)
     identity: Dict[str, Any] = {"name": name, "uid": uid}

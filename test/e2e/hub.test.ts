@@ -26,7 +26,7 @@ const PASSWORD = 'e2e-password';
 // prove that nothing but the identity travels.
 const LDAP_STATE = {
   ldap_groups: ['cn=jupyter,ou=groups,dc=example,dc=org'],
-  user_attributes: { uidNumber: [2001], gidNumber: [2001], homeDirectory: ['/home/alice'] },
+  user_attributes: { uidNumber: [2001], gidNumber: [2001], homeDirectory: ['/mnt/home/alice'] },
   posix_groups: [{ name: 'alice', gid: 2001 }, { name: 'physics', gid: 3000 }, { name: 'astro', gid: 3100 }],
   access_token: TOKEN,
 };
@@ -53,13 +53,16 @@ interface Person {
   readonly group: string;
   readonly groups: readonly { name: string; gid: number }[];
   readonly identity: unknown;
+  /** The external home handed over, which the test provides (owned by the person, mode 0700). */
+  readonly home?: string;
 }
 
 const PEOPLE: readonly Person[] = [
   {
     name: 'alice', state: LDAP_STATE, uid: 2001, gid: 2001, group: 'alice',
     groups: [{ name: 'physics', gid: 3000 }, { name: 'astro', gid: 3100 }],
-    identity: { name: 'alice', uid: 2001, gid: 2001, group: 'alice', groups: [{ name: 'physics', gid: 3000 }, { name: 'astro', gid: 3100 }], home: '/home/alice' },
+    identity: { name: 'alice', uid: 2001, gid: 2001, group: 'alice', groups: [{ name: 'physics', gid: 3000 }, { name: 'astro', gid: 3100 }], home: '/mnt/home/alice' },
+    home: '/mnt/home/alice',
   },
   {
     name: 'bob-dev', state: GITHUB_STATE, uid: 5550001, gid: 5550001, group: 'bob-dev',
@@ -175,6 +178,13 @@ describe('JupyterHub spawns nbstart containers with the identity from auth_state
     const people: Record<string, { password: string; auth_state: unknown }> = {};
     for (const p of [...PEOPLE, ...BAD]) people[p.name] = { password: PASSWORD, auth_state: p.state };
     fs.writeFileSync(path.join(dir, 'people.json'), JSON.stringify(people), { mode: 0o600 });
+    // External homes, mounted at /mnt/home: like an NFS home, only its owner may enter.
+    fs.mkdirSync(path.join(dir, 'homes'), { mode: 0o755 });
+    for (const p of PEOPLE.filter((x) => x.home !== undefined)) {
+      const h = path.join(dir, 'homes', path.basename(p.home!));
+      fs.mkdirSync(h, { mode: 0o700 });
+      fs.chownSync(h, p.uid, p.gid);
+    }
 
     const [proxyPort, hubPort, apiPort] = [await freePort(), await freePort(), await freePort()];
     proxy = `http://127.0.0.1:${proxyPort}`;
@@ -285,8 +295,9 @@ describe('JupyterHub spawns nbstart containers with the identity from auth_state
       // No token: not in the server's environment, not in the container's configuration or the
       // init process, not in the mounted identity, which is exactly the canonical identity.
       const environ = inContainer(p.name, `tr '\\0' '\\n' </proc/${pid}/environ`, asUser);
-      assert.match(environ, /^JUPYTERHUB_API_TOKEN=/m, 'the server\'s own hub token is expected');
-      assert.doesNotMatch(environ, /^NBSTART_AUTH_STATE/m, 'nbstart removes its variables before exec');
+      // (Messages name variables only: the environment holds the server's own hub token.)
+      assert.ok(/^JUPYTERHUB_API_TOKEN=/m.test(environ), 'the server\'s own hub token is expected');
+      assert.ok(!/^NBSTART_AUTH_STATE/m.test(environ), 'nbstart removes its variables before exec');
       const config = podman(['inspect', '--format', '{{json .Config.Env}}', `${run}-${p.name}`], { timeoutMs: 30 * SECOND }).stdout;
       const initEnv = inContainer(p.name, "tr '\\0' '\\n' </proc/1/environ");
       const identity = inContainer(p.name, 'cat "$(tr "\\0" "\\n" </proc/1/environ | sed -n "s/^NBSTART_AUTH_STATE_FILE=//p")"');
@@ -294,6 +305,13 @@ describe('JupyterHub spawns nbstart containers with the identity from auth_state
         for (const secret of [TOKEN, REFRESH]) assert.ok(!text.includes(secret), `a token from auth_state is in the ${where}`);
       }
       assert.deepEqual(JSON.parse(identity), p.identity);
+
+      // The handed-over home is nbstart's external home: Jupyter's config lives there, made by the person.
+      if (p.home !== undefined) {
+        const configDir = environ.match(/^JUPYTER_CONFIG_DIR=.*$/m)?.[0];
+        assert.equal(configDir, `JUPYTER_CONFIG_DIR=${p.home}/jupyter/.jupyter`, `the external home was not used\n${logTail()}`);
+        assert.equal(inContainer(p.name, `stat -c '%u %g' ${p.home}/jupyter/.jupyter`, asUser), `${p.uid} ${p.gid}\n`);
+      }
 
       const stopped = await api('DELETE', `/users/${p.name}/server`);
       assert.ok([202, 204].includes(stopped.status), `DELETE server: HTTP ${stopped.status}`);

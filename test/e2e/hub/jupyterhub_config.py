@@ -4,8 +4,9 @@
 #   FixtureAuthenticator  logs people in from a JSON file and returns their auth_state as
 #                         ldapauthenticator or GitHubOAuthenticator would (there is no LDAP server
 #                         or GitHub here);
-#   PodmanSpawner         DockerSpawner's settings (image, read_only_volumes, extra_create_kwargs,
-#                         extra_host_config) carried out with rootful podman on the host network.
+#   PodmanSpawner         DockerSpawner's settings (image, volumes, read_only_volumes,
+#                         extra_create_kwargs, extra_host_config) carried out with rootful podman
+#                         on the host network.
 # Everything the test decides (ports, paths, image, tokens) arrives in NBSTART_E2E_* variables.
 
 import asyncio
@@ -42,6 +43,7 @@ class PodmanSpawner(Spawner):
     """Starts the server in a podman container, with DockerSpawner's names for the settings."""
 
     image = Unicode(config=True)
+    volumes = Dict(config=True, help="host directory -> container directory, mounted read-write")
     read_only_volumes = Dict(config=True, help="host directory -> container directory, mounted read-only")
     extra_create_kwargs = Dict(config=True, help='DockerSpawner\'s; only "user" is carried out')
     extra_host_config = Dict(config=True, help='DockerSpawner\'s; only "cap_drop" and "cap_add" are carried out')
@@ -85,6 +87,7 @@ class PodmanSpawner(Spawner):
             args += ["--user", str(self.extra_create_kwargs["user"])]
         args += [a for cap in self.extra_host_config.get("cap_drop", []) for a in ("--cap-drop", cap)]
         args += [a for cap in self.extra_host_config.get("cap_add", []) for a in ("--cap-add", cap)]
+        args += [a for host, inside in self.volumes.items() for a in ("--volume", f"{host}:{inside}")]
         args += [a for host, inside in self.read_only_volumes.items() for a in ("--volume", f"{host}:{inside}:ro")]
         code, out, err = await self.podman(*args, self.image, *self.cmd, *self.get_args())
         if code != 0:
@@ -155,6 +158,8 @@ c.JupyterHub.spawner_class = PodmanSpawner
 c.PodmanSpawner.image = E["NBSTART_E2E_IMAGE"]
 c.PodmanSpawner.label = E["NBSTART_E2E_LABEL"]
 c.PodmanSpawner.cmd = ["jupyterhub-singleuser"]
+# The external homes (an NFS export on a real hub), at the paths the directory's homeDirectory names.
+c.PodmanSpawner.volumes = {os.path.join(DIR, "homes"): "/mnt/home"}
 c.PodmanSpawner.pre_spawn_hook = nbstart_hub.dockerspawner_hook(reduce, os.path.join(DIR, "identities"))
 c.PodmanSpawner.post_stop_hook = nbstart_hub.dockerspawner_cleanup(os.path.join(DIR, "identities"))
 c.PodmanSpawner.extra_create_kwargs = nbstart_hub.DOCKER_CREATE_KWARGS
