@@ -410,15 +410,18 @@ def ldap_posix_groups_hook(
             conn = authenticator.get_connection(authenticator.lookup_dn_search_user, authenticator.lookup_dn_search_password)
             if conn is None or not (conn.bound or conn.bind()):
                 raise IdentityError(f"nbstart: cannot bind to LDAP to look up {username}'s groups; check LDAPAuthenticator.lookup_dn_search_user")
-            query = search_filter.format(username=escape_filter_chars(username), userdn=escape_filter_chars(userdn))
-            conn.search(search_base, query, attributes=[name_attribute, gid_attribute])
-            out = []
-            for entry in conn.entries:
-                values = entry.entry_attributes_as_dict
-                names, gids = values.get(name_attribute) or [], values.get(gid_attribute) or []
-                if names and gids:
-                    out.append({"name": str(names[0]), "gid": int(str(gids[0]))})
-            return out
+            try:
+                query = search_filter.format(username=escape_filter_chars(username), userdn=escape_filter_chars(userdn))
+                conn.search(search_base, query, attributes=[name_attribute, gid_attribute])
+                out = []
+                for entry in conn.entries:
+                    values = entry.entry_attributes_as_dict
+                    names, gids = values.get(name_attribute) or [], values.get(gid_attribute) or []
+                    if names and gids:
+                        out.append({"name": str(names[0]), "gid": int(str(gids[0]))})
+                return out
+            finally:
+                conn.unbind()
 
         groups = await asyncio.get_running_loop().run_in_executor(None, search)
         authentication["auth_state"] = {**state, key: groups}

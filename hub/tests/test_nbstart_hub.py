@@ -410,6 +410,9 @@ def test_ldap_posix_groups_hook_adds_groups_to_auth_state(monkeypatch):
         def search(self, base, query, attributes):
             searches.append((base, query, attributes))
 
+        def unbind(self):
+            searches.append("unbind")
+
     class Authenticator:
         lookup_dn_search_user = "cn=reader,dc=example,dc=org"
         lookup_dn_search_password = "pw"
@@ -421,10 +424,10 @@ def test_ldap_posix_groups_hook_adds_groups_to_auth_state(monkeypatch):
     auth = run(hook(Authenticator(), None, {"name": "al*ice", "auth_state": {"user_attributes": {"uidNumber": [2001]}}}))
     assert auth["auth_state"]["posix_groups"] == [{"name": "physics", "gid": 3000}, {"name": "astro", "gid": 3100}]
     assert auth["auth_state"]["user_attributes"] == {"uidNumber": [2001]}
-    assert searches == [("ou=groups,dc=example,dc=org", "(&(objectClass=posixGroup)(memberUid=al\\2aice))", ["cn", "gidNumber"])]
+    assert searches == [("ou=groups,dc=example,dc=org", "(&(objectClass=posixGroup)(memberUid=al\\2aice))", ["cn", "gidNumber"]), "unbind"]
 
     by_dn = hub.ldap_posix_groups_hook("ou=groups,dc=example,dc=org", search_filter="(member={userdn})")
     with pytest.raises(IdentityError, match="DN is not in auth_state"):
         run(by_dn(Authenticator(), None, {"name": "alice", "auth_state": {"user_attributes": {}}}))
     run(by_dn(Authenticator(), None, {"name": "alice", "auth_state": {"user_attributes": {"entryDN": ["uid=alice,ou=people,dc=example,dc=org"]}}}))
-    assert searches[-1][1] == "(member=uid=alice,ou=people,dc=example,dc=org)"
+    assert searches[-2][1] == "(member=uid=alice,ou=people,dc=example,dc=org)"
