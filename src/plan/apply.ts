@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../log.ts';
 import { chownTree } from '../system/chown-tree.ts';
+import { copyTree, countEntries } from '../system/copy-tree.ts';
 import { writeFileAtomic } from '../system/atomic-write.ts';
 import { runHookScript } from '../system/run-hook.ts';
 import { describeOp, type Op } from './ops.ts';
@@ -93,18 +94,7 @@ function applyOne(op: Exclude<Op, { kind: 'run-hook' }>, ctx: ApplyContext): voi
       log.info({ path: op.path, target: op.target, why: op.why }, `linked ${op.path} -> ${op.target}`);
       return;
     case 'move-dir': {
-      try {
-        fs.renameSync(real(op.from), real(op.to));
-        fs.symlinkSync(op.to, real(op.from));
-        log.info({ from: op.from, to: op.to, why: op.why }, `moved ${op.from} to ${op.to} (and linked the old path)`);
-      } catch (err) {
-        // overlayfs without redirect_dir cannot rename a directory of a lower layer (EXDEV); a mount
-        // point cannot be renamed (EBUSY). start.sh falls back to a link too.
-        log.debug({ err: (err as Error).message }, 'rename failed, linking instead');
-        if (fs.existsSync(real(op.to))) throw err;
-        fs.symlinkSync(op.from, real(op.to));
-        log.info({ from: op.from, to: op.to, why: op.why }, `linked ${op.to} -> ${op.from} (the directory cannot be moved here)`);
-      }
+      moveDir(real(op.from), real(op.to), op, log);
       return;
     }
     case 'chown-tree': {
@@ -131,6 +121,38 @@ function applyOne(op: Exclude<Op, { kind: 'run-hook' }>, ctx: ApplyContext): voi
       log.debug({ umask: op.mask.toString(8), why: op.why }, 'umask set');
       return;
   }
+}
+
+/** Template homes up to this many entries are copied when they cannot be renamed; larger ones are linked. */
+const COPY_LIMIT = 20000;
+
+/**
+ * rename(from, to) and leave `from` as a link to `to`. overlayfs cannot rename a directory of a lower
+ * layer (EXDEV), so then the tree is copied as cp -a does (start.sh copies too), and only when that
+ * is impossible or the tree is huge does `to` become a link to `from`.
+ */
+function moveDir(from: string, to: string, op: Extract<Op, { kind: 'move-dir' }>, log: Logger): void {
+  try {
+    fs.renameSync(from, to);
+    fs.symlinkSync(op.to, from);
+    log.info({ from: op.from, to: op.to, why: op.why }, `moved ${op.from} to ${op.to} (and linked the old path)`);
+    return;
+  } catch (err) {
+    log.debug({ err: (err as Error).message }, 'rename failed; copying');
+  }
+  const entries = countEntries(from, COPY_LIMIT);
+  if (entries !== undefined) {
+    try {
+      copyTree(from, to);
+      log.info({ from: op.from, to: op.to, entries, why: op.why }, `copied ${op.from} to ${op.to} (${entries} entries; it cannot be renamed on this filesystem)`);
+      return;
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, `copying ${op.from} to ${op.to} failed; linking instead`);
+      fs.rmSync(to, { recursive: true, force: true });
+    }
+  }
+  fs.symlinkSync(op.from, to);
+  log.info({ from: op.from, to: op.to, why: op.why }, `linked ${op.to} -> ${op.from} (the directory cannot be moved or copied here)`);
 }
 
 /** mkdir that accepts an existing directory but never a symlink or a file in its place. */

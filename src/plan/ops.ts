@@ -26,7 +26,7 @@ export type Op =
     }
   | { readonly kind: 'symlink'; readonly path: string; readonly target: string; readonly why: string }
   | {
-      /** rename(from, to) and leave `from` as a link to `to`; when rename fails, link `to` → `from`. */
+      /** rename(from, to) and leave `from` as a link to `to`; else copy the tree (cp -a); else link `to` → `from`. */
       readonly kind: 'move-dir';
       readonly from: string;
       readonly to: string;
@@ -83,7 +83,7 @@ export function describeOp(op: Op): string {
     case 'symlink':
       return `link ${op.path} -> ${op.target}`;
     case 'move-dir':
-      return `move ${op.from} to ${op.to} (link ${op.from} -> ${op.to}; if it cannot move, link ${op.to} -> ${op.from})`;
+      return `move ${op.from} to ${op.to} (or copy it where it cannot be renamed)`;
     case 'chown-tree':
       return `chown ${op.recursive ? '-R ' : ''}${op.uid}:${op.gid} ${op.path}${op.only ? ` (entries owned by ${op.only.uid}:${op.only.gid})` : ''}`;
     case 'set-env':

@@ -1,52 +1,26 @@
-// A root-squashed home, simulated faithfully: a FUSE (bindfs --no-allow-other) mount made by the
-// person's uid refuses every other uid, root included. nbstart must wire it into /home/<user> as the
-// person, never as root.
+// A root-squashed home (test/e2e/lib/squashed-home.ts): root cannot even stat it. nbstart must wire
+// it into /home/<user> as the person, never as root.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FOUNDATION } from './lib/images.ts';
 import { podman, podmanOk, run, show } from './lib/podman.ts';
+import { squashedHome, type SquashedHome } from './lib/squashed-home.ts';
 
 const UID = 4711;
-const USER = `nbhome${UID}`;
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'nbstart-e2e-home-'));
-const src = path.join(base, 'src');
-const mnt = path.join(base, 'home', 'alice');
-let createdUser = false;
-
-const asUser = (cmd: string, args: string[]): void => {
-  execFileSync('setpriv', [`--reuid=${UID}`, `--regid=${UID}`, '--clear-groups', cmd, ...args], { stdio: 'pipe' });
-};
+let home: SquashedHome;
 
 before(() => {
-  fs.chmodSync(base, 0o755);
-  if (spawnSync('getent', ['passwd', String(UID)]).status !== 0) {
-    // fusermount3 needs a passwd entry for the mounting uid
-    execFileSync('useradd', ['--uid', String(UID), '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', USER]);
-    createdUser = true;
-  }
-  fs.mkdirSync(path.join(src, 'jupyter'), { recursive: true });
-  fs.writeFileSync(path.join(src, 'jupyter', '.bashrc'), 'export FROM_USER_BASHRC=yes\n');
-  fs.mkdirSync(mnt, { recursive: true });
-  execFileSync('chown', ['-R', `${UID}:${UID}`, src, mnt]);
-  fs.chmodSync(src, 0o700);
-  const mode = fs.statSync('/dev/fuse').mode & 0o777;
-  fs.chmodSync('/dev/fuse', 0o666); // no udev here: /dev/fuse is 600 and a user cannot mount
-  try {
-    asUser('bindfs', ['--no-allow-other', src, mnt]);
-  } finally {
-    fs.chmodSync('/dev/fuse', mode);
-  }
+  home = squashedHome('alice', UID, { 'jupyter/.bashrc': 'export FROM_USER_BASHRC=yes\n' });
 });
 
 after(() => {
-  spawnSync('umount', [mnt]);
+  home.cleanup();
   fs.rmSync(base, { recursive: true, force: true });
-  if (createdUser) spawnSync('userdel', [USER]);
 });
 
 const INI = '[home]\nsource = /mnt/home/{user}\nlinks = work, data\n';
@@ -56,7 +30,7 @@ function iniFile(name: string, text: string): string {
   fs.chmodSync(p, 0o644);
   return p;
 }
-const volumes = (): string[] => [`${path.join(base, 'home')}:/mnt/home:rbind`, `${iniFile('nbstart.ini', INI)}:/etc/nbstart/nbstart.ini:ro`];
+const volumes = (): string[] => [`${home.parent}:/mnt/home:rbind`, `${iniFile('nbstart.ini', INI)}:/etc/nbstart/nbstart.ini:ro`];
 const env = { NB_USER: 'alice', NB_UID: String(UID), NB_GID: String(UID) };
 
 test('root cannot even stat the home (the simulation is faithful); the person can', () => {
