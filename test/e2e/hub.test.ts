@@ -11,10 +11,10 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HUB_NOTEBOOK } from './lib/images.ts';
+import { freePort } from './lib/net.ts';
 import { podman, REPO } from './lib/podman.ts';
 
 const TOKEN = 'gho_E2EfakeAccessToken0123456789abcdef';
@@ -94,18 +94,6 @@ let dir = '';
 let proxy = '';
 let hub: ChildProcess | undefined;
 let hubExited: Promise<void> = Promise.resolve();
-
-/** A free TCP port on 127.0.0.1 (closed again at once; the hub binds it moments later). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The hub's log so far (the hub, the proxy, and containers' output as they stop). */
 function hubLog(): string {
