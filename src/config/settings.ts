@@ -30,6 +30,9 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'exec.command', default: 'bash', doc: 'command when none is given: words split on spaces, or a JSON array' },
   { key: 'exec.umask', env: ['NB_UMASK'], default: 'inherited (usually 022)', doc: 'octal umask for hooks and the command' },
   { key: 'exec.unset', env: ['JUPYTER_ENV_VARS_TO_UNSET'], default: '(empty)', doc: 'comma-separated variables removed before exec' },
+  // [label]: a text strip beside the Jupyter logo (issue 9)
+  { key: 'label.text', env: ['NBSTART_LABEL'], default: '(empty: no label)', doc: 'text shown beside the logo of the classic notebook UI; at most 64 characters, no control characters' },
+  { key: 'label.color', env: ['NBSTART_LABEL_COLOR'], default: '#f37726', doc: 'background of the label: #rgb, #rrggbb or a basic CSS colour name (red, navy, teal, ...)' },
   // [log]
   { key: 'log.level', env: ['NBSTART_LOG_LEVEL'], flag: '--log-level', default: 'info', doc: 'trace, debug, info, warn, error, fatal or silent' },
   { key: 'log.format', env: ['NBSTART_LOG_FORMAT'], flag: '--log-format', default: 'pretty', doc: 'pretty (coloured on a terminal) or json' },

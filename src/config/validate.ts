@@ -1,6 +1,7 @@
 // Turns layered raw values into a typed Config, collecting every problem at once.
 
 import { MAX_ID } from '../system/colon-db.ts';
+import { validateLabel, type LabelConfig } from './label.ts';
 import type { RawConfig, RawValue } from './layers.ts';
 import type { ProblemList } from './problems.ts';
 
@@ -34,6 +35,7 @@ export interface Config {
     readonly unset: readonly string[];
   };
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
+  readonly label: LabelConfig;
   /** Where each setting's value came from, for messages that name it. */
   readonly origins: ReadonlyMap<string, string>;
 }
@@ -223,6 +225,7 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
     },
     exec: { command, ...(umask !== undefined && { umask }), unset },
     log: { level, format },
+    label: validateLabel(raw, problems),
     origins,
   };
 }
