@@ -33,6 +33,10 @@ export const SETTINGS: readonly Setting[] = [
   // [label]: a text strip beside the Jupyter logo (issue 9)
   { key: 'label.text', env: ['NBSTART_LABEL'], default: '(empty: no label)', doc: 'text shown beside the logo of the classic notebook UI; at most 64 characters, no control characters' },
   { key: 'label.color', env: ['NBSTART_LABEL_COLOR'], default: '#f37726', doc: 'background of the label: #rgb, #rrggbb or a basic CSS colour name (red, navy, teal, ...)' },
+  // [metrics]: cells-run counting in IPython kernels (issue 9)
+  { key: 'metrics.cells', env: ['NBSTART_METRICS_CELLS'], default: 'no', doc: 'yes: IPython kernels count executed cells per kernel and notebook (system-wide /etc/ipython config)' },
+  { key: 'metrics.path', env: ['NBSTART_METRICS_PATH'], default: '/var/log/nbstart', doc: 'directory (made for the user) for cells.jsonl and cells-<kernel>.prom' },
+  { key: 'metrics.formats', env: ['NBSTART_METRICS_FORMATS'], default: 'jsonl,prometheus', doc: 'comma-separated: jsonl (one line per cell), prometheus (textfile-collector file per kernel)' },
   // [log]
   { key: 'log.level', env: ['NBSTART_LOG_LEVEL'], flag: '--log-level', default: 'info', doc: 'trace, debug, info, warn, error, fatal or silent' },
   { key: 'log.format', env: ['NBSTART_LOG_FORMAT'], flag: '--log-format', default: 'pretty', doc: 'pretty (coloured on a terminal) or json' },

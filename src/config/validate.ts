@@ -3,6 +3,7 @@
 import { MAX_ID } from '../system/colon-db.ts';
 import { validateLabel, type LabelConfig } from './label.ts';
 import type { RawConfig, RawValue } from './layers.ts';
+import { validateMetrics, type MetricsConfig } from './metrics.ts';
 import type { ProblemList } from './problems.ts';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -36,6 +37,7 @@ export interface Config {
   };
   readonly log: { readonly level: LogLevel; readonly format: LogFormat };
   readonly label: LabelConfig;
+  readonly metrics: MetricsConfig;
   /** Where each setting's value came from, for messages that name it. */
   readonly origins: ReadonlyMap<string, string>;
 }
@@ -226,6 +228,7 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
     exec: { command, ...(umask !== undefined && { umask }), unset },
     log: { level, format },
     label: validateLabel(raw, problems),
+    metrics: validateMetrics(raw, problems),
     origins,
   };
 }
