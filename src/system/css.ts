@@ -2,14 +2,15 @@
 // by character, colours come only from validated #rrggbb.
 
 /**
- * A double-quoted CSS string holding `text`. Every character other than an ASCII letter, digit or
- * space becomes a six-digit escape (`\00003C`): six digits need no terminating space, and nothing
- * left unescaped can end the string, the declaration, the rule or a surrounding <style> element.
+ * A double-quoted CSS string holding `text`. Every character other than an ASCII letter or digit
+ * becomes a six-digit escape (`\00003C`), so nothing left unescaped can end the string, the
+ * declaration, the rule or a surrounding <style> element. Spaces are escaped too: CSS swallows one
+ * white-space character after any hex escape, six digits or not, so "<a b" would read as "<ab".
  */
 export function cssString(text: string): string {
   let out = '';
   for (const ch of text) {
-    out += /^[A-Za-z0-9 ]$/.test(ch) ? ch : `\\${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(6, '0')}`;
+    out += /^[A-Za-z0-9]$/.test(ch) ? ch : `\\${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(6, '0')}`;
   }
   return `"${out}"`;
 }

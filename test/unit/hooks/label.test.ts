@@ -21,7 +21,7 @@ test('a label writes the extension, its stylesheet and the enabling drop-in, cre
   assert.deepEqual(writes.map((w) => w.path), [JS, CSS, LABEL_ENABLE_FILE], 'the enabling file comes last');
   for (const w of writes) assert.deepEqual([w.mode, w.uid, w.gid], [0o644, 0, 0]);
   const css = writes[1]!.content;
-  assert.match(css, /#nbstart-label::before \{ content: "Course \\00003C101\\00003E"; \}/);
+  assert.match(css, /#nbstart-label::before \{ content: "Course\\000020\\00003C101\\00003E"; \}/);
   assert.match(css, /background: #000080;\n {2}color: #ffffff;/);
   assert.equal(writes[2]!.content, ENABLE_JSON);
   assert.deepEqual(JSON.parse(ENABLE_JSON), { load_extensions: { 'nbstart-label/main': true } });
