@@ -42,16 +42,17 @@ class NbstartCells(Configurable):
 
 
 def _kernel_id():
-    """The kernel's id from its connection file (kernel-<id>.json), or its pid."""
+    """The kernel's id as a Jupyter server names it (its connection file is kernel-<id>.json), the
+    connection file's name for kernels started otherwise, or the pid for a plain IPython."""
     try:
         from ipykernel.kernelapp import IPKernelApp
 
         if IPKernelApp.initialized():
             name = os.path.basename(IPKernelApp.instance().connection_file or "")
-            m = re.match(r"^kernel-(.+)\.json$", name)
+            m = re.match(r"^(?:kernel-)?(.+)\.json$", name)
             if m:
                 return m.group(1)
-    except Exception:  # not an ipykernel (plain IPython): fall back to the pid
+    except Exception:  # not an ipykernel: fall back to the pid
         pass
     return "pid-%d" % os.getpid()
 
