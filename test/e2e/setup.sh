@@ -18,6 +18,8 @@ BASE_IMAGE=localhost/nbstart-debian:bookworm
 # containernetworking-plugins, iptables and containers-common come in as dependencies). Rootful
 # podman needs no uidmap, slirp4netns, netavark or aardvark-dns.
 HOST_PACKAGES=(podman runc mmdebstrap bindfs fuse3 openssh-server openssh-client git curl)
+# Headless Chromium for the label screenshots (test/e2e/label.test.ts), with one font so text renders.
+HOST_PACKAGES+=(chromium fonts-dejavu-core)
 # The base image's recipe. Everything that changes the tarball belongs here, since its hash names it.
 BASE_SUITE=bookworm
 BASE_VARIANT=apt
