@@ -11,6 +11,7 @@
 // (nbconfig/<section>.d/*.json, merged from every jupyter_config_path() entry) and the nbextensions
 // data path are the system-wide places notebook 6 does read, and a .d file collides with nothing.
 
+import { groupList } from '../identity/identity.ts';
 import { cssString, textColorOn } from '../system/css.ts';
 import { missingDirs, unsafeAncestor } from '../system/system-dir.ts';
 import type { Note, Op, Plan } from '../plan/ops.ts';
@@ -98,7 +99,7 @@ export const label: Hook = {
     }
     const notes: Note[] = [];
     for (const f of wanted) {
-      const why = unsafeAncestor(ctx.fs, f.path);
+      const why = unsafeAncestor(ctx.fs, f.path, groupList(ctx.identity));
       if (why) return { ops: [], notes: [{ level: 'warn', msg: `${origin} is set but root will not write ${f.path}: ${why}; no label` }] };
     }
     const ops: Op[] = [];

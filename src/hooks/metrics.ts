@@ -9,7 +9,7 @@
 // sys.prefix/etc/ipython, /usr/local/etc/ipython and /etc/ipython, the last with the lowest
 // priority; its `extensions.append` merges with appends in the others, and it has no .d directory.
 
-import type { Identity } from '../identity/identity.ts';
+import { groupList, type Identity } from '../identity/identity.ts';
 import type { Note, Op, Plan } from '../plan/ops.ts';
 import { missingDirs, unsafeAncestor } from '../system/system-dir.ts';
 import type { MetricsConfig } from '../config/metrics.ts';
@@ -92,7 +92,7 @@ export const metrics: Hook = {
     if (!ctx.privileged) return warn(`${origin} is on but the container did not start as root: cannot write ${KERNEL_CONFIG} or make ${m.path}; no cell metrics`);
 
     for (const p of [KERNEL_CONFIG, m.path]) {
-      const why = unsafeAncestor(ctx.fs, p);
+      const why = unsafeAncestor(ctx.fs, p, groupList(id));
       if (why) return warn(`${origin} is on but root will not write ${p}: ${why}; no cell metrics`);
     }
     const dir = directoryOps(ctx, m.path, id);

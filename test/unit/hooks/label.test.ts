@@ -52,7 +52,7 @@ test('root will not write through a directory someone else could change', async 
   fs.chmodSync(path.join(ctx.fs.root, 'etc/jupyter'), 0o777);
   const plan = await label.plan(ctx);
   assert.deepEqual(plan.ops, []);
-  assert.match(plan.notes[0]!.msg, /root will not write \/etc\/jupyter\/nbconfig\/common\.d\/nbstart-label\.json: \/etc\/jupyter is writable by group or others \(mode 777\); no label/);
+  assert.match(plan.notes[0]!.msg, /root will not write \/etc\/jupyter\/nbconfig\/common\.d\/nbstart-label\.json: \/etc\/jupyter is writable by others \(mode 777\); no label/);
 
   const linked = rootContext({ NBSTART_LABEL: 'A' }, { 'elsewhere/': '', 'usr/local/share/': '' });
   fs.symlinkSync('../../../elsewhere', path.join(linked.fs.root, 'usr/local/share/jupyter'));
