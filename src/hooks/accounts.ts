@@ -84,6 +84,11 @@ function viaNssWrapper(ctx: PlanContext, id: Identity, passwdText: string, group
   if (isReadOnly(ctx.fs, dir)) {
     return { ops: [], notes: [{ level: 'warn', msg: `${readOnly} and ${dir} are on read-only filesystems: ${id.name} gets uid ${id.uid} and gid ${id.gid} but no name (mount an emptyDir at /tmp, or ${fix})` }] };
   }
+  // An emptyDir /tmp outlives a container restart: what the person left there is not root's to write into.
+  const existing = ctx.fs.lstat(dir);
+  if (existing.kind !== 'missing' && (existing.kind !== 'dir' || existing.uid !== 0)) {
+    throw new Error(`${dir} exists and is not a directory of root's; remove it (restart the pod to get a fresh /tmp)`);
+  }
   const why = `${readOnly} is on a read-only filesystem`;
   return {
     ops: [

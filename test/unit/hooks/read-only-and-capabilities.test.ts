@@ -46,6 +46,13 @@ test('accounts on a read-only /etc: nothing in /etc, passwd and group for nss_wr
   assert.match(plan.notes[0]!.msg, /^\/etc\/passwd is on a read-only filesystem: \/etc is left as it is/);
 });
 
+test('accounts on a read-only /etc will not write into an nss_wrapper directory root does not own', async () => {
+  const ctx = placed(ALICE, { ...READ_ONLY, ...LIB, 'tmp/nbstart-nss-1010/': '' });
+  // As root the test gives the directory away; as anyone else it is not root's already.
+  if (process.getuid!() === 0) (await import('node:fs')).chownSync(ctx.fs.real('/tmp/nbstart-nss-1010'), 1010, 1010);
+  await assert.rejects(accounts.plan(ctx), /\/tmp\/nbstart-nss-1010 exists and is not a directory of root's/);
+});
+
 test('accounts on a read-only /etc that is already right (a ConfigMap): nothing planned, nothing said', async () => {
   const ctx = rootContext({}, READ_ONLY);
   assert.deepEqual(await accounts.plan(ctx), { ops: [], notes: [] });
