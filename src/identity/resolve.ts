@@ -203,7 +203,11 @@ export function resolveUnprivileged(input: ResolveInput, proc: Unprivileged, pro
   };
 }
 
-/** Resolves the identity of this process's start (root or not) from the image's account files. */
+/**
+ * Resolves the identity of this process's start (root or not) from the image's account files. As
+ * root it also checks that the identity can be changed (CAP_SETUID, CAP_SETGID) and places the home
+ * where it can be made (identity/home-place.ts).
+ */
 export function resolveFor(fsr: ReadFs, config: Config, privileged: boolean, problems: ProblemList): Identity | undefined {
   const passwdText = fsr.readText('/etc/passwd');
   const groupText = fsr.readText('/etc/group');
