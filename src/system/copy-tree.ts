@@ -28,13 +28,38 @@ export function copyTree(src: string, dst: string): void {
     fs.mkdirSync(dst, { mode: 0o700 });
     for (const name of fs.readdirSync(src)) copyTree(path.join(src, name), path.join(dst, name));
   } else if (st.isFile()) {
-    fs.copyFileSync(src, dst, fs.constants.COPYFILE_EXCL);
+    copyData(src, dst);
   } else {
     return; // sockets, fifos and devices do not belong in a template home
   }
-  fs.lchownSync(dst, st.uid, st.gid);
+  // Mode and times while root still owns the copy: afterwards they need CAP_FOWNER, which a pod
+  // that adds only SETUID, SETGID and CHOWN does not have.
   if (!st.isSymbolicLink()) {
     fs.chmodSync(dst, st.mode & 0o7777);
     fs.utimesSync(dst, st.atime, st.mtime);
+  }
+  // (chown then clears set-user-ID and set-group-ID bits of files, which have no business in a home;
+  // a directory's setgid bit stays.)
+  fs.lchownSync(dst, st.uid, st.gid);
+}
+
+/**
+ * The bytes of one file into a new one, owned by root until copyTree gives it away. Not
+ * fs.copyFileSync: Node 26's copies the owner first and then fails to chmod without CAP_FOWNER.
+ */
+function copyData(src: string, dst: string): void {
+  const from = fs.openSync(src, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  try {
+    const to = fs.openSync(dst, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+    try {
+      const buf = Buffer.allocUnsafe(64 * 1024);
+      for (let n = fs.readSync(from, buf); n > 0; n = fs.readSync(from, buf)) {
+        for (let off = 0; off < n; ) off += fs.writeSync(to, buf, off, n - off);
+      }
+    } finally {
+      fs.closeSync(to);
+    }
+  } finally {
+    fs.closeSync(from);
   }
 }
