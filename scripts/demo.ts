@@ -2,32 +2,20 @@
 // (identity and groups from a hub-style auth_state file, a root-squashed external home) and shows what
 // that person sees. Needs root (rootful podman, a FUSE mount); installs what it needs via setup.sh.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BASE_NOTEBOOK, buildAll } from '../test/e2e/lib/images.ts';
 import { podman, podmanOk, REPO } from '../test/e2e/lib/podman.ts';
 import { squashedHome } from '../test/e2e/lib/squashed-home.ts';
+import { freePort } from '../test/e2e/lib/net.ts';
 
 const say = (s: string): void => {
   process.stdout.write(`\n\x1b[1m== ${s}\x1b[0m\n`);
 };
 const PERSON = { name: 'ada', uid: 2001, gid: 2001, groups: [{ name: 'physics', gid: 3000 }, { name: 'hpc-users', gid: 3001 }] };
-
-/** A free TCP port on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function main(): Promise<void> {
   if (process.geteuid?.() !== 0) throw new Error('the demo uses rootful podman and a FUSE mount: run it as root');

@@ -88,17 +88,17 @@ async function main(argv: readonly string[]): Promise<number> {
     await applyPlanned(await planHooks(enabled(USER_HOOKS), userCtx), { root: '', state, hooks: hooksCtx() }, log);
   } catch (err) {
     if (err instanceof HookError && config.hooks.onFailure === 'abort' && err.hook === 'user-dirs') throw err;
-    degrade(err, identity, state, log);
+    degrade(err, identity, config.home.source?.replaceAll('{user}', identity.name) ?? identity.home, state, log);
   }
   return become(command, state, identity, log);
 }
 
 /** Logs a user-phase failure once and leaves the person a short note in the home. */
-function degrade(err: unknown, id: Identity, state: ExecState, log: Logger): void {
+function degrade(err: unknown, id: Identity, source: string, state: ExecState, log: Logger): void {
   const reason = (err as Error).message;
   log.error(`user-phase set-up failed; the command starts anyway: ${reason}`);
   try {
-    writeFileAtomic(`${id.home}/${PROBLEM_FILE}`, problemText(id.name, id.uid, id.home, id.home, reason), { mode: 0o644, uid: id.uid, gid: id.gid });
+    writeFileAtomic(`${id.home}/${PROBLEM_FILE}`, problemText(id.name, id.uid, source, id.home, reason), { mode: 0o644, uid: id.uid, gid: id.gid });
   } catch {
     // the home itself is not writable: the log line is all that can be done
   }

@@ -55,6 +55,13 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'exec.command', default: 'bash', doc: 'command when none is given: words split on spaces, or a JSON array' },
   { key: 'exec.umask', env: ['NB_UMASK'], default: 'inherited (usually 022)', doc: 'octal umask for hooks and the command' },
   { key: 'exec.unset', env: ['JUPYTER_ENV_VARS_TO_UNSET'], default: '(empty)', doc: 'comma-separated variables removed before exec' },
+  // [label]: a text strip beside the Jupyter logo (issue 9)
+  { key: 'label.text', env: ['NBSTART_LABEL'], default: '(empty: no label)', doc: 'text shown beside the logo of the classic notebook UI; at most 64 characters, no control characters' },
+  { key: 'label.color', env: ['NBSTART_LABEL_COLOR'], default: '#f37726', doc: 'background of the label: #rgb, #rrggbb or a basic CSS colour name (red, navy, teal, ...)' },
+  // [metrics]: cells-run counting in IPython kernels (issue 9)
+  { key: 'metrics.cells', env: ['NBSTART_METRICS_CELLS'], default: 'no', doc: 'yes: IPython kernels count executed cells per kernel and notebook (system-wide /etc/ipython config)' },
+  { key: 'metrics.path', env: ['NBSTART_METRICS_PATH'], default: '/var/log/nbstart', doc: 'directory (made for the user) for cells.jsonl and cells-<kernel>.prom' },
+  { key: 'metrics.formats', env: ['NBSTART_METRICS_FORMATS'], default: 'jsonl,prometheus', doc: 'comma-separated: jsonl (one line per cell), prometheus (textfile-collector file per kernel)' },
   // [log]
   { key: 'log.level', env: ['NBSTART_LOG_LEVEL'], flag: '--log-level', default: 'info', doc: 'trace, debug, info, warn, error, fatal or silent' },
   { key: 'log.format', env: ['NBSTART_LOG_FORMAT'], flag: '--log-format', default: 'pretty', doc: 'pretty (coloured on a terminal) or json' },
@@ -84,7 +91,7 @@ export const OTHER_ENV: readonly { name: string; default: string; doc: string }[
 
 /** Names of the built-in hooks, for [hooks] disable (kept in step with src/hooks/index.ts by a unit test). */
 export const BUILTIN_HOOK_NAMES: readonly string[] = [
-  'start-dirs', 'home', 'accounts', 'sudo', 'ssh', 'chown', 'nss-wrapper', 'environment', 'root-dirs', 'home-links', 'user-dirs',
+  'start-dirs', 'home', 'accounts', 'sudo', 'ssh', 'chown', 'nss-wrapper', 'environment', 'label', 'metrics', 'root-dirs', 'home-links', 'user-dirs',
 ];
 
 export const DEFAULT_CONFIG_FILE = '/etc/nbstart/nbstart.ini';

@@ -1,7 +1,9 @@
 // Turns layered raw values into a typed Config, collecting every problem at once.
 
 import { MAX_ID } from '../system/colon-db.ts';
+import { validateLabel, type LabelConfig } from './label.ts';
 import type { RawConfig, RawValue } from './layers.ts';
+import { validateMetrics, type MetricsConfig } from './metrics.ts';
 import { INVISIBLE_CHAR, type ProblemList } from './problems.ts';
 import { groupNameProblem, MAX_GROUPS } from './auth-state.ts';
 import type { WantedGroup } from '../identity/resolve.ts';
@@ -60,6 +62,8 @@ export interface Config {
   };
   /** The [ssh.NAME] sections, sorted by NAME; empty when there are none or any value is bad. */
   readonly ssh: readonly SshServer[];
+  readonly label: LabelConfig;
+  readonly metrics: MetricsConfig;
   /** Where each setting's value came from, for messages that name it. */
   readonly origins: ReadonlyMap<string, string>;
 }
@@ -325,6 +329,8 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
       disable: disable.filter((d) => BUILTIN_HOOK_NAMES.includes(d)),
     },
     ssh: validateSsh(raw, problems),
+    label: validateLabel(raw, problems),
+    metrics: validateMetrics(raw, problems),
     origins,
   };
 }

@@ -1,11 +1,21 @@
 // Hook `accounts` — phase root, as root. Touches /etc/passwd, /etc/group, /etc/shadow, /etc/gshadow:
-// refits the template user to the person and mirrors their groups, each file written at most once.
+// refits the template user to the person and mirrors their groups, each file written at most once
+// and all four as one step (none is replaced unless every one could be written). When /etc/passwd or
+// /etc/group is on a read-only filesystem (readOnlyRootFilesystem, a read-only mount over the file),
+// /etc is left alone and the refitted files go to a directory under /tmp that libnss_wrapper,
+// preloaded, reads for the hooks and the command; the ids themselves still apply through the drop.
 
 import { refitAccounts, type AccountDbs } from '../identity/accounts.ts';
-import type { Op, Plan } from '../plan/ops.ts';
+import type { Identity } from '../identity/identity.ts';
+import type { Note, Op, Plan } from '../plan/ops.ts';
+import { staleTemps } from '../plan/stale-temps.ts';
 import { parseDb, renderDb, type ColonDb, type DbKind } from '../system/colon-db.ts';
+import { isReadOnly } from '../system/mounts.ts';
 import type { ReadFs } from '../system/read-fs.ts';
 import type { Hook, PlanContext } from './hook.ts';
+import { findNssWrapper, nssDir, nssEnv } from './nss-wrapper.ts';
+
+const DB_PATHS = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/gshadow'];
 
 /** Reads one account database; shadow files may be absent. */
 export function readDb(fs: ReadFs, kind: DbKind): ColonDb | undefined {
@@ -48,13 +58,45 @@ export const accounts: Hook = {
     const before: AccountDbs = { passwd, group, ...(shadow && { shadow }), ...(gshadow && { gshadow }) };
     const after = refitAccounts(before, id);
     const who = `${id.name} ${id.uid}:${id.gid}`;
-    const ops: Op[] = [
+    const writes: Op[] = [
       ...writeIfChanged(ctx.fs, passwd, after.passwd, `user ${who} (was ${id.entry} ${id.was.uid}:${id.was.gid})`),
       ...writeIfChanged(ctx.fs, group, after.group, `groups of ${id.name}: ${[id.primary, ...id.groups].map((g) => `${g.name}(${g.gid})`).join(',')}`),
       ...(shadow && after.shadow ? writeIfChanged(ctx.fs, shadow, after.shadow, `rename ${id.entry} to ${id.name}`) : []),
       ...(gshadow && after.gshadow ? writeIfChanged(ctx.fs, gshadow, after.gshadow, 'memberships, as in /etc/group') : []),
     ];
-    const notes = [id.primary, ...id.groups].filter((g) => g.note).map((g) => ({ level: 'info' as const, msg: g.note! }));
-    return { ops, notes };
+    const notes: Note[] = [id.primary, ...id.groups].filter((g) => g.note).map((g) => ({ level: 'info' as const, msg: g.note! }));
+    const stale = staleTemps(ctx.fs, DB_PATHS);
+    const blocked = ['/etc/passwd', '/etc/group'].find((p) => writes.some((w) => w.kind === 'write-file' && w.path === p) && isReadOnly(ctx.fs, p));
+    if (blocked === undefined) return { ops: [...stale, ...writes], notes };
+    const nss = viaNssWrapper(ctx, id, renderDb(after.passwd), renderDb(after.group), blocked);
+    return { ops: [...stale, ...nss.ops], notes: [...notes, ...nss.notes] };
   },
 };
+
+/** passwd and group for libnss_wrapper in a root-owned directory under /tmp, when /etc cannot take them. */
+function viaNssWrapper(ctx: PlanContext, id: Identity, passwdText: string, groupText: string, readOnly: string): Plan {
+  const fix = 'mount a writable /etc/passwd and /etc/group, or drop readOnlyRootFilesystem, to have them written';
+  const lib = findNssWrapper(ctx.fs);
+  if (!lib) {
+    return { ops: [], notes: [{ level: 'warn', msg: `${readOnly} is on a read-only filesystem and libnss_wrapper.so is not installed: ${id.name} gets uid ${id.uid} and gid ${id.gid} but no name (install libnss-wrapper in the image, or ${fix})` }] };
+  }
+  const dir = nssDir(ctx.env, id.uid);
+  if (isReadOnly(ctx.fs, dir)) {
+    return { ops: [], notes: [{ level: 'warn', msg: `${readOnly} and ${dir} are on read-only filesystems: ${id.name} gets uid ${id.uid} and gid ${id.gid} but no name (mount an emptyDir at /tmp, or ${fix})` }] };
+  }
+  // An emptyDir /tmp outlives a container restart: what the person left there is not root's to write into.
+  const existing = ctx.fs.lstat(dir);
+  if (existing.kind !== 'missing' && (existing.kind !== 'dir' || existing.uid !== 0)) {
+    throw new Error(`${dir} exists and is not a directory of root's; remove it (restart the pod to get a fresh /tmp)`);
+  }
+  const why = `${readOnly} is on a read-only filesystem`;
+  return {
+    ops: [
+      { kind: 'mkdir', path: dir, mode: 0o755, uid: 0, gid: 0, why: 'nss_wrapper files, readable by the person, writable only by root' },
+      { kind: 'write-file', path: `${dir}/passwd`, content: passwdText, mode: 0o644, uid: 0, gid: 0, summary: `/etc/passwd with ${id.name} as uid ${id.uid}`, why },
+      { kind: 'write-file', path: `${dir}/group`, content: groupText, mode: 0o644, uid: 0, gid: 0, summary: `/etc/group with the groups of ${id.name}`, why },
+      ...nssEnv(ctx.env, dir, lib, why),
+    ],
+    notes: [{ level: 'warn', msg: `${why}: /etc is left as it is, and ${id.name} (${id.uid}:${id.gid}) with the groups reaches the hooks and the command through libnss_wrapper from ${dir} (${fix})` }],
+  };
+}

@@ -1,7 +1,9 @@
 // Hook `chown` — phase root, as root. Touches the home and CHOWN_EXTRA paths when asked:
-// changes only entries whose owner or group differ, never following symbolic links.
+// changes only entries whose owner or group differ, never following symbolic links. Needs CAP_CHOWN;
+// without it nothing is changed and one warning says so.
 
 import type { Op, Plan } from '../plan/ops.ts';
+import { hasCapability, procStatus } from '../system/capabilities.ts';
 import type { Hook, PlanContext } from './hook.ts';
 
 export const chown: Hook = {
@@ -14,6 +16,10 @@ export const chown: Hook = {
     if (!c.home && c.extra.length === 0) return { ops: [], notes: [] };
     if (!ctx.privileged) {
       return { ops: [], notes: [{ level: 'warn', msg: 'CHOWN_HOME/CHOWN_EXTRA are set but the container did not start as root: nothing changed (start with --user root)' }] };
+    }
+    if (!hasCapability(procStatus(ctx.fs), 'CAP_CHOWN')) {
+      const what = [...(c.home ? ['CHOWN_HOME'] : []), ...(c.extra.length > 0 ? ['CHOWN_EXTRA'] : [])].join(' and ');
+      return { ops: [], notes: [{ level: 'warn', msg: `${what} ${what.includes(' and ') ? 'are' : 'is'} set but the container lacks CAP_CHOWN: nothing changed (add CHOWN to the container's capabilities)` }] };
     }
     const ops: Op[] = [];
     if (c.home) {

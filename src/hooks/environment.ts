@@ -1,5 +1,5 @@
 // Hook `environment` — phase root (plans the command's environment; touches no file).
-// Sets HOME, USER, LOGNAME, SHELL and XDG_CACHE_HOME for the person, applies NB_UMASK, and removes
+// Sets HOME, USER, LOGNAME, SHELL, XDG_CACHE_HOME and NB_USER/NB_UID/NB_GID for the person, applies NB_UMASK, and removes
 // JUPYTER_ENV_VARS_TO_UNSET, SUDO_* and nbstart's own secret-bearing variables.
 
 import type { Op, Plan } from '../plan/ops.ts';
@@ -23,6 +23,10 @@ export const environment: Hook = {
       ['LOGNAME', id.name],
       ['SHELL', id.shell],
       ['XDG_CACHE_HOME', `${id.home}/.cache`],
+      // Images bake NB_USER/NB_UID/NB_GID into ENV; the command sees who it really runs as.
+      ['NB_USER', id.name],
+      ['NB_UID', String(id.uid)],
+      ['NB_GID', String(id.gid)],
       // docker-stacks' marker: start-notebook.py runs start.sh (nbstart) again, which must not redo set-up.
       ['_START_SH_EXECUTED', '1'],
     ];

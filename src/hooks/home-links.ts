@@ -4,6 +4,7 @@
 // leaving real files and directories alone), exports JUPYTER_CONFIG_DIR and NBSTART_USER_BASHRC, and
 // starts the command in /home/<user>. Root never reads, stats or creates anything under the source.
 // When the source is unusable the notebook still starts, and a short file in the home says why.
+// A scratch home (read-only /home: identity/home-place.ts) is created here too, by the person.
 
 import type { Note, Op, Plan } from '../plan/ops.ts';
 import type { Hook, PlanContext } from './hook.ts';
@@ -30,10 +31,13 @@ export const homeLinks: Hook = {
   summary: '[home] source: create dirs and links as the user, JUPYTER_CONFIG_DIR, cwd /home/<user>',
   async plan(ctx: PlanContext): Promise<Plan> {
     const { home, identity: id } = { home: ctx.config.home, identity: ctx.identity };
-    if (home.source === undefined) return { ops: [], notes: [] };
+    const ops: Op[] = [];
+    if (id.homeFallback?.kind === 'scratch' && ctx.fs.lstat(id.home).kind === 'missing') {
+      ops.push({ kind: 'mkdir', path: id.home, mode: 0o700, uid: id.uid, gid: id.gid, why: `scratch home: ${id.homeFallback.reason}` });
+    }
+    if (home.source === undefined) return { ops, notes: [] };
     const source = home.source.replaceAll('{user}', id.name);
     const local = id.home;
-    const ops: Op[] = [];
     const notes: Note[] = [];
     const problemPath = `${local}/${PROBLEM_FILE}`;
     const st = ctx.fs.stat(source);

@@ -1,8 +1,13 @@
 // Hook `home` — phase root, as root. Touches /home/<user> (the local directory only, never inside a
 // mounted home): moves or links the template home to it, gives files that followed the old uid/gid
-// to the new ones (as usermod does), and moves the working directory along.
+// to the new ones (as usermod does), and moves the working directory along. Giving files away needs
+// CAP_CHOWN; without it the home keeps its owners and one warning says so. A home that had to fall
+// back (read-only /home: see identity/home-place.ts) is announced here; a scratch one is made by the
+// person after the drop (home-links).
 
 import type { Op, Plan, Note } from '../plan/ops.ts';
+import { movesTemplate } from '../identity/home-place.ts';
+import { hasCapability, procStatus } from '../system/capabilities.ts';
 import type { Hook, PlanContext } from './hook.ts';
 
 /** `cwd` re-rooted from `from` to `to` when it is inside `from`. */
@@ -21,14 +26,21 @@ export const home: Hook = {
     const id = ctx.identity;
     const ops: Op[] = [];
     const notes: Note[] = [];
+    const chown = hasCapability(procStatus(ctx.fs), 'CAP_CHOWN');
+    if (id.homeFallback) notes.push({ level: 'warn', msg: id.homeFallback.reason });
+    const cwd = followDir(ctx.cwd, id.templateHome, id.home);
+    const follow: Op[] = cwd !== undefined && cwd !== ctx.cwd ? [{ kind: 'chdir', path: cwd, why: 'the working directory follows the home' }] : [];
+    if (id.homeFallback?.kind === 'scratch') return { ops: follow, notes };
     const target = ctx.fs.lstat(id.home);
-    const tmpl = ctx.fs.lstat(id.templateHome);
     let realHome = id.home;
     if (target.kind === 'denied') {
       notes.push({ level: 'info', msg: `${id.home} exists but root cannot look into it (a root-squashed mount?); leaving it to the user` });
     } else if (target.kind === 'missing') {
-      if (id.home !== id.templateHome && id.entry !== 'root' && tmpl.kind === 'dir') {
-        ops.push({ kind: 'move-dir', from: id.templateHome, to: id.home, why: `${id.name}'s home is ${id.home}; the image's files come along` });
+      if (movesTemplate(ctx.fs, id)) {
+        ops.push({
+          kind: 'move-dir', from: id.templateHome, to: id.home, ...(!chown && { copy: false }),
+          why: `${id.name}'s home is ${id.home}; the image's files come along${chown ? '' : ' (linked where it cannot be renamed: a copy would need CAP_CHOWN to keep the owners)'}`,
+        });
       } else {
         if (ctx.fs.lstat('/home').kind === 'missing') {
           ops.push({ kind: 'mkdir', path: '/home', mode: 0o755, uid: 0, gid: 0, why: 'parent of the home' });
@@ -40,7 +52,12 @@ export const home: Hook = {
     }
 
     const changed = id.uid !== id.was.uid || id.gid !== id.was.gid;
-    if (changed && target.kind !== 'denied' && id.entry !== 'root') {
+    if (changed && target.kind !== 'denied' && id.entry !== 'root' && !chown) {
+      notes.push({
+        level: 'warn',
+        msg: `without CAP_CHOWN the files in ${realHome} keep their owner ${id.was.uid}:${id.was.gid} instead of following ${id.name} to ${id.uid}:${id.gid} (add CHOWN to the container's capabilities)`,
+      });
+    } else if (changed && target.kind !== 'denied' && id.entry !== 'root') {
       ops.push({
         kind: 'chown-tree', path: realHome, uid: id.uid, gid: id.gid, recursive: true,
         only: { uid: id.was.uid, gid: id.was.gid },
@@ -48,8 +65,6 @@ export const home: Hook = {
       });
     }
 
-    const cwd = followDir(ctx.cwd, id.templateHome, id.home);
-    if (cwd !== undefined && cwd !== ctx.cwd) ops.push({ kind: 'chdir', path: cwd, why: 'the working directory follows the home' });
-    return { ops, notes };
+    return { ops: [...ops, ...follow], notes };
   },
 };

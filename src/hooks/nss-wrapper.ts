@@ -70,16 +70,13 @@ export const nssWrapper: Hook = {
       if (!haveGids.has(g.gid)) newGroup = withLine(newGroup, undefined, groupLine({ name: g.name, password: 'x', gid: g.gid, members: [] }));
     }
     const { dir, note } = privateNssDir(ctx.fs, nssDir(ctx.env, id.uid), id.uid);
-    const preload = ctx.env['LD_PRELOAD'] ? `${lib} ${ctx.env['LD_PRELOAD']}` : lib;
     const why = `uid ${id.uid} has no entry in /etc/passwd`;
     const ops: Op[] = [
       { kind: 'mkdir', path: dir, mode: 0o700, uid: id.uid, gid: id.gid, why: 'private directory for nss_wrapper files' },
       { kind: 'write-file', path: `${dir}/passwd`, content: renderDb(newPasswd), mode: 0o644, uid: id.uid, gid: id.gid, summary: `${id.name} as uid ${id.uid}`, why },
       { kind: 'write-file', path: `${dir}/group`, content: renderDb(newGroup), mode: 0o644, uid: id.uid, gid: id.gid, summary: 'the image groups plus missing gids', why },
-      { kind: 'set-env', name: 'NSS_WRAPPER_PASSWD', value: `${dir}/passwd`, why },
-      { kind: 'set-env', name: 'NSS_WRAPPER_GROUP', value: `${dir}/group`, why },
+      ...nssEnv(ctx.env, dir, lib, why),
     ];
-    if (!(ctx.env['LD_PRELOAD'] ?? '').split(/[ :]/).includes(lib)) ops.push({ kind: 'set-env', name: 'LD_PRELOAD', value: preload, why });
     return {
       ops,
       notes: [
@@ -89,3 +86,14 @@ export const nssWrapper: Hook = {
     };
   },
 };
+
+/** The variables that make libnss_wrapper (preloaded) read passwd and group from `dir`. */
+export function nssEnv(env: Readonly<Record<string, string | undefined>>, dir: string, lib: string, why: string): Op[] {
+  const ops: Op[] = [
+    { kind: 'set-env', name: 'NSS_WRAPPER_PASSWD', value: `${dir}/passwd`, why },
+    { kind: 'set-env', name: 'NSS_WRAPPER_GROUP', value: `${dir}/group`, why },
+  ];
+  const preload = env['LD_PRELOAD'] ? `${lib} ${env['LD_PRELOAD']}` : lib;
+  if (!(env['LD_PRELOAD'] ?? '').split(/[ :]/).includes(lib)) ops.push({ kind: 'set-env', name: 'LD_PRELOAD', value: preload, why });
+  return ops;
+}

@@ -9,6 +9,7 @@
 import type { SshServer } from '../config/ssh.ts';
 import type { Note, Op, Plan } from '../plan/ops.ts';
 import { spliceBlock } from '../system/marked-block.ts';
+import { isReadOnly } from '../system/mounts.ts';
 import type { ReadFs } from '../system/read-fs.ts';
 import type { Hook, PlanContext } from './hook.ts';
 
@@ -162,6 +163,11 @@ export const ssh: Hook = {
     const keys = servers.reduce((n, s) => n + s.hostKeys.length, 0);
     ops.push(...writeOrRemove(ctx.fs, KNOWN_HOSTS, knownHosts, `${keys} host key${keys === 1 ? '' : 's'} for ${names}; other lines kept`, why));
     ops.push(...writeOrRemove(ctx.fs, DROP_IN, dropIn, `Host ${names}: StrictHostKeyChecking yes`, why));
+    // Decided now rather than by a failing write after other hooks have applied.
+    if (ops.length > 0 && [KNOWN_HOSTS, DROP_IN].some((p) => isReadOnly(ctx.fs, p))) {
+      if (servers.length === 0) return { ops: [], notes: [...notes, { level: 'warn', msg: `${SSH_DIR} is on a read-only filesystem: nbstart's lines from an earlier start stay in it` }] };
+      throw new Error(`${SSH_DIR} is on a read-only filesystem, so the [ssh.*] sections for ${names} cannot be written: give the container a writable /etc/ssh (drop readOnlyRootFilesystem) or remove the [ssh.*] sections`);
+    }
     return { ops, notes };
   },
 };

@@ -1,7 +1,12 @@
 // Hook `sudo` — phase root, as root. Touches /etc/sudoers.d/nbstart only: with GRANT_SUDO it grants
 // the user passwordless sudo with conda's bin first on secure_path; without it, the file is removed.
+// sudo cannot work under no_new_privs (allowPrivilegeEscalation: false) or with a read-only
+// /etc/sudoers.d: GRANT_SUDO then gets one warning instead.
 
-import type { Op, Plan } from '../plan/ops.ts';
+import type { Note, Op, Plan } from '../plan/ops.ts';
+import { staleTemps } from '../plan/stale-temps.ts';
+import { procStatus } from '../system/capabilities.ts';
+import { isReadOnly } from '../system/mounts.ts';
 import type { ReadFs } from '../system/read-fs.ts';
 import type { Hook, PlanContext } from './hook.ts';
 
@@ -40,23 +45,32 @@ export const sudo: Hook = {
         ? { ops: [], notes: [{ level: 'warn', msg: 'GRANT_SUDO is set but the container did not start as root: no sudo rights granted (start with --user root)' }] }
         : { ops: [], notes: [] };
     }
+    const stale = staleTemps(ctx.fs, [SUDOERS_DROP_IN]);
+    const readOnly = isReadOnly(ctx.fs, SUDOERS_DROP_IN);
     if (!grant || id.uid === 0) {
-      const ops: Op[] = present ? [{ kind: 'remove', path: SUDOERS_DROP_IN, why: 'GRANT_SUDO is not set' }] : [];
-      return { ops, notes: [] };
+      const ops: Op[] = present && !readOnly ? [{ kind: 'remove', path: SUDOERS_DROP_IN, why: 'GRANT_SUDO is not set' }] : [];
+      const notes: Note[] = present && readOnly ? [{ level: 'warn', msg: `GRANT_SUDO is not set but ${SUDOERS_DROP_IN} is on a read-only filesystem and stays` }] : [];
+      return { ops: [...stale, ...ops], notes };
     }
     if (ctx.fs.lstat('/etc/sudoers.d').kind !== 'dir') {
-      return { ops: [], notes: [{ level: 'warn', msg: 'GRANT_SUDO is set but the image has no sudo (/etc/sudoers.d is missing): install sudo in the image' }] };
+      return { ops: stale, notes: [{ level: 'warn', msg: 'GRANT_SUDO is set but the image has no sudo (/etc/sudoers.d is missing): install sudo in the image' }] };
     }
+    if (readOnly) {
+      return { ops: stale, notes: [{ level: 'warn', msg: 'GRANT_SUDO is set but /etc/sudoers.d is on a read-only filesystem: no sudo rights granted (drop readOnlyRootFilesystem to use GRANT_SUDO)' }] };
+    }
+    const notes: Note[] = procStatus(ctx.fs).noNewPrivs
+      ? [{ level: 'warn', msg: 'GRANT_SUDO is set but the container runs with no_new_privs (no-new-privileges, allowPrivilegeEscalation: false): sudo will refuse to run' }]
+      : [];
     const condaBin = `${ctx.env['CONDA_DIR'] || '/opt/conda'}/bin`;
     const content = sudoersText(id.name, id.uid, imageSecurePath(ctx.fs), condaBin);
-    if (ctx.fs.readText(SUDOERS_DROP_IN) === content) return { ops: [], notes: [] };
+    if (ctx.fs.readText(SUDOERS_DROP_IN) === content) return { ops: stale, notes };
     return {
-      ops: [{
+      notes,
+      ops: [...stale, {
         kind: 'write-file', path: SUDOERS_DROP_IN, content, mode: 0o440, uid: 0, gid: 0,
         summary: `${id.name} (uid ${id.uid}) may run anything as root`, validate: ['visudo', '-c', '-q', '-f'],
         why: 'GRANT_SUDO is set',
       }],
-      notes: [],
     };
   },
 };

@@ -27,6 +27,12 @@ export interface Identity {
   readonly templateHome: string;
   /** The refitted entry as the image has it now, to find files that follow the uid/gid change. */
   readonly was: { readonly uid: number; readonly gid: number; readonly home: string };
+  /**
+   * Set when /home/<name> cannot be made (read-only /home, or no CAP_CHOWN for a fresh directory):
+   * `home` is then the template's home (on a writable volume) or a scratch directory under /tmp that
+   * the person creates after the drop; `reason` is the one warning that says so.
+   */
+  readonly homeFallback?: { readonly kind: 'template' | 'scratch'; readonly reason: string };
 }
 
 /** The full list for setgroups(2): primary first, then supplementary gids. */

@@ -4,7 +4,9 @@ import type { Config } from '../config/validate.ts';
 import type { ProblemList } from '../config/problems.ts';
 import { groupEntries, parseDb, passwdEntries, type ColonDb, type GroupEntry, type PasswdEntry } from '../system/colon-db.ts';
 import type { ReadFs } from '../system/read-fs.ts';
+import { hasCapability, procStatus } from '../system/capabilities.ts';
 import { distinctGroupName, sanitizeGroupName } from './group-names.ts';
+import { placeHome } from './home-place.ts';
 import type { Identity, ResolvedGroup } from './identity.ts';
 
 /** A group the person belongs to, as the hub or env names it. */
@@ -213,7 +215,11 @@ export function resolveUnprivileged(input: ResolveInput, proc: Unprivileged, pro
   };
 }
 
-/** Resolves the identity of this process's start (root or not) from the image's account files. */
+/**
+ * Resolves the identity of this process's start (root or not) from the image's account files. As
+ * root it also checks that the identity can be changed (CAP_SETUID, CAP_SETGID) and places the home
+ * where it can be made (identity/home-place.ts).
+ */
 export function resolveFor(fsr: ReadFs, config: Config, privileged: boolean, problems: ProblemList): Identity | undefined {
   const passwdText = fsr.readText('/etc/passwd');
   const groupText = fsr.readText('/etc/group');
@@ -222,7 +228,17 @@ export function resolveFor(fsr: ReadFs, config: Config, privileged: boolean, pro
     return undefined;
   }
   const input = { config, passwd: parseDb('passwd', passwdText), group: parseDb('group', groupText), wanted: config.groups.wanted, keep: config.groups.keep };
-  if (privileged) return resolveIdentity(input, problems);
+  if (privileged) {
+    const status = procStatus(fsr);
+    const missing = (['CAP_SETUID', 'CAP_SETGID'] as const).filter((c) => !hasCapability(status, c));
+    if (missing.length > 0) {
+      problems.error('the container\'s capabilities', `CapEff ${status.capEff?.toString(16).padStart(16, '0')}`,
+        `lack ${missing.join(' and ')}: started as root, nbstart cannot become the person`,
+        'add SETUID and SETGID to the capabilities (securityContext.capabilities.add), or start the container as the person');
+    }
+    const id = resolveIdentity(input, problems);
+    return id && placeHome(fsr, id, status, problems);
+  }
   return resolveUnprivileged(input, {
     uid: process.getuid!(), gid: process.getgid!(), groups: process.getgroups!(),
     exists: (p) => fsr.lstat(p).kind !== 'missing',

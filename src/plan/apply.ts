@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Logger } from '../log.ts';
 import { chownTree } from '../system/chown-tree.ts';
 import { copyTree, countEntries } from '../system/copy-tree.ts';
-import { writeFileAtomic } from '../system/atomic-write.ts';
+import { commitWrite, discardWrite, stageWrite, tempPathFor, type Staged } from '../system/atomic-write.ts';
 import { runHookScript } from '../system/run-hook.ts';
 import { describeOp, type Op } from './ops.ts';
 
@@ -25,15 +25,29 @@ export interface ApplyContext {
 
 /** Raised when an operation fails; names the op so the log says exactly what was not done. */
 export class ApplyError extends Error {
-  constructor(op: Op, cause: unknown) {
-    super(`${describeOp(op)}: ${(cause as Error).message}`, { cause });
+  constructor(op: Op, cause: unknown, after = '') {
+    super(`${describeOp(op)}: ${(cause as Error).message}${after}`, { cause });
     this.name = 'ApplyError';
   }
 }
 
-/** Applies ops in order; stops at the first failure (earlier ops stay applied; each is atomic). */
+type WriteOp = Extract<Op, { kind: 'write-file' }>;
+
+/**
+ * Applies ops in order; stops at the first failure (earlier ops stay applied; each is atomic).
+ * Consecutive file writes (a hook's /etc/passwd, /etc/group, /etc/shadow, /etc/gshadow) are one step:
+ * all or none of them is replaced.
+ */
 export async function apply(ops: readonly Op[], ctx: ApplyContext): Promise<void> {
-  for (const op of ops) {
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.kind === 'write-file') {
+      let end = i + 1;
+      while (end < ops.length && ops[end]!.kind === 'write-file') end++;
+      writeFiles(ops.slice(i, end) as WriteOp[], ctx);
+      i = end - 1;
+      continue;
+    }
     try {
       if (op.kind === 'run-hook') await runHook(op, ctx);
       else applyOne(op, ctx);
@@ -41,6 +55,32 @@ export async function apply(ops: readonly Op[], ctx: ApplyContext): Promise<void
       throw new ApplyError(op, err);
     }
   }
+}
+
+const realPath = (ctx: ApplyContext, p: string): string => (ctx.root === '' ? p : path.join(ctx.root, p));
+
+/** Writes files as one step: every temp file complete first, then the renames (see atomic-write.ts). */
+function writeFiles(ops: readonly WriteOp[], ctx: ApplyContext): void {
+  const staged: Staged[] = [];
+  for (const op of ops) {
+    try {
+      staged.push(stageWrite(realPath(ctx, op.path), op.content, op));
+    } catch (err) {
+      staged.forEach(discardWrite);
+      throw new ApplyError(op, err, ops.length > 1 ? ` (nothing written: ${ops.map((o) => o.path).join(', ')} are as they were)` : ' (the file is as it was)');
+    }
+  }
+  ops.forEach((op, i) => {
+    let how: string;
+    try {
+      how = commitWrite(staged[i]!);
+    } catch (err) {
+      staged.slice(i + 1).forEach(discardWrite);
+      throw new ApplyError(op, err);
+    }
+    ctx.log.info({ path: op.path, how, why: op.why }, `wrote ${op.path} (${op.summary})`);
+    if (how === 'in-place') ctx.log.warn({ path: op.path }, `${op.path} could not be replaced atomically (bind mount or read-only /etc); rewrote it in place`);
+  });
 }
 
 /** A valid shell identifier: only those can have been unset by a sourced script. */
@@ -71,16 +111,10 @@ async function runHook(op: Extract<Op, { kind: 'run-hook' }>, ctx: ApplyContext)
   log.error({ ms }, `${op.path} ${failure}; start-up goes on ([hooks] on_failure = continue)`);
 }
 
-function applyOne(op: Exclude<Op, { kind: 'run-hook' }>, ctx: ApplyContext): void {
-  const real = (p: string): string => (ctx.root === '' ? p : path.join(ctx.root, p));
+function applyOne(op: Exclude<Op, { kind: 'run-hook' | 'write-file' }>, ctx: ApplyContext): void {
+  const real = (p: string): string => realPath(ctx, p);
   const { log, state } = ctx;
   switch (op.kind) {
-    case 'write-file': {
-      const how = writeFileAtomic(real(op.path), op.content, op);
-      log.info({ path: op.path, how, why: op.why }, `wrote ${op.path} (${op.summary})`);
-      if (how === 'in-place') log.warn({ path: op.path }, `${op.path} could not be replaced atomically (bind mount or read-only /etc); rewrote it in place`);
-      return;
-    }
     case 'remove':
       fs.rmSync(real(op.path), { force: true });
       log.info({ path: op.path, why: op.why }, `removed ${op.path}`);
@@ -143,15 +177,20 @@ function moveDir(from: string, to: string, op: Extract<Op, { kind: 'move-dir' }>
   } catch (err) {
     log.debug({ err: (err as Error).message }, 'rename failed; copying');
   }
-  const entries = countEntries(from, COPY_LIMIT);
+  const entries = op.copy === false ? undefined : countEntries(from, COPY_LIMIT);
   if (entries !== undefined) {
+    // Copied under a temp name and renamed into place: a start killed halfway leaves no partial
+    // home that the next start would take for the real one.
+    const tmp = tempPathFor(to);
     try {
-      copyTree(from, to);
+      fs.rmSync(tmp, { recursive: true, force: true });
+      copyTree(from, tmp);
+      fs.renameSync(tmp, to);
       log.info({ from: op.from, to: op.to, entries, why: op.why }, `copied ${op.from} to ${op.to} (${entries} entries; it cannot be renamed on this filesystem)`);
       return;
     } catch (err) {
       log.warn({ err: (err as Error).message }, `copying ${op.from} to ${op.to} failed; linking instead`);
-      fs.rmSync(to, { recursive: true, force: true });
+      fs.rmSync(tmp, { recursive: true, force: true });
     }
   }
   fs.symlinkSync(op.from, to);

@@ -30,6 +30,8 @@ export type Op =
       readonly kind: 'move-dir';
       readonly from: string;
       readonly to: string;
+      /** false: never copy (a copy keeps the owners only with CAP_CHOWN); link instead. */
+      readonly copy?: boolean;
       readonly why: string;
     }
   | {
@@ -83,7 +85,7 @@ export function describeOp(op: Op): string {
     case 'symlink':
       return `link ${op.path} -> ${op.target}`;
     case 'move-dir':
-      return `move ${op.from} to ${op.to} (or copy it where it cannot be renamed)`;
+      return `move ${op.from} to ${op.to} (or ${op.copy === false ? 'link' : 'copy'} it where it cannot be renamed)`;
     case 'chown-tree':
       return `chown ${op.recursive ? '-R ' : ''}${op.uid}:${op.gid} ${op.path}${op.only ? ` (entries owned by ${op.only.uid}:${op.only.gid})` : ''}`;
     case 'set-env':

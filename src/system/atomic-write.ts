@@ -1,7 +1,10 @@
-// Writes a whole file so that no crash, kill or full disk leaves it half-written: a temp file in the
-// same directory, fsync, rename over the target, fsync the directory. When the target cannot be
-// replaced (a bind-mounted /etc/passwd gives EBUSY on rename; a read-only /etc refuses the temp file)
-// but the file itself is writable, it is rewritten in place instead, which is the best that can be done.
+// Writes whole files so that no crash, kill or full disk leaves one half-written: a temp file in the
+// same directory, fsync, rename over the target, fsync the directory. Several files are written as
+// one step (stageWrite each, then commitWrite each): every temp file is complete, synced and
+// validated before the first rename, so a full disk or a refused validation leaves all of them as
+// they were. When a target cannot be replaced (a bind-mounted /etc/passwd gives EBUSY on rename; a
+// read-only /etc refuses the temp file) but the file itself is writable, it is rewritten in place
+// instead, which is the best that can be done.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,41 +20,50 @@ export interface WriteOptions {
 
 export type WriteResult = 'replaced' | 'in-place';
 
+/** A write prepared by stageWrite: `tmp` holds the complete new file, or undefined when only an in-place rewrite is possible. */
+export interface Staged {
+  readonly target: string;
+  readonly tmp: string | undefined;
+  readonly content: string;
+  readonly opts: WriteOptions;
+}
+
 /** The temp file name used for `target`; a leftover one is stale and safe to remove. */
 export function tempPathFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.nbstart-tmp`);
 }
 
 const FALLBACK_CODES = new Set(['EBUSY', 'EXDEV', 'EROFS', 'EACCES', 'EPERM']);
+const fallsBack = (err: unknown): boolean => FALLBACK_CODES.has((err as NodeJS.ErrnoException).code ?? '');
 
 /** Writes `content` to `target` atomically (or in place when only that is possible). */
 export function writeFileAtomic(target: string, content: string, opts: WriteOptions): WriteResult {
+  return commitWrite(stageWrite(target, content, opts));
+}
+
+/**
+ * First half of a write: the complete temp file, synced, owned and validated; the target is untouched.
+ * On failure nothing is left behind. Follow with commitWrite, or discardWrite to give up.
+ */
+export function stageWrite(target: string, content: string, opts: WriteOptions): Staged {
   const tmp = tempPathFor(target);
   let fd: number | undefined;
   try {
     fs.rmSync(tmp, { force: true });
     fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
   } catch (err) {
-    if (!FALLBACK_CODES.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
-    return writeInPlace(target, content, opts);
+    if (!fallsBack(err)) throw err;
+    return { target, tmp: undefined, content, opts };
   }
   try {
     writeAll(fd, content);
-    if (process.geteuid?.() === 0) fs.fchownSync(fd, opts.uid, opts.gid);
+    if (process.geteuid?.() === 0) giveTo(fd, opts.uid, opts.gid);
     fs.fchmodSync(fd, opts.mode);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
     if (opts.validate) runValidator(opts.validate, tmp);
-    try {
-      fs.renameSync(tmp, target);
-    } catch (err) {
-      if (!FALLBACK_CODES.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
-      fs.rmSync(tmp, { force: true });
-      return writeInPlace(target, content, opts);
-    }
-    fsyncDir(path.dirname(target));
-    return 'replaced';
+    return { target, tmp, content, opts };
   } catch (err) {
     if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
@@ -59,10 +71,58 @@ export function writeFileAtomic(target: string, content: string, opts: WriteOpti
   }
 }
 
+/** Second half: the rename (atomic), or the in-place rewrite when the target cannot be replaced. */
+export function commitWrite(s: Staged): WriteResult {
+  if (s.tmp === undefined) return writeInPlace(s.target, s.content, s.opts);
+  try {
+    fs.renameSync(s.tmp, s.target);
+  } catch (err) {
+    fs.rmSync(s.tmp, { force: true });
+    if (!fallsBack(err)) throw err;
+    return writeInPlace(s.target, s.content, s.opts);
+  }
+  fsyncDir(path.dirname(s.target));
+  return 'replaced';
+}
+
+/** Removes a staged temp file that will not be committed. */
+export function discardWrite(s: Staged): void {
+  if (s.tmp !== undefined) fs.rmSync(s.tmp, { force: true });
+}
+
 function writeAll(fd: number, content: string): void {
   const buf = Buffer.from(content, 'utf8');
   let off = 0;
   while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+}
+
+/**
+ * Gives the temp file the target's owner. Without CAP_CHOWN (a pod that drops every capability but
+ * SETUID and SETGID) root may still hand its own file to a group it is a member of (chown(2)), so
+ * for /etc/shadow (root:shadow) it joins that group with setgroups for the moment it takes.
+ */
+function giveTo(fd: number, uid: number, gid: number): void {
+  const st = fs.fstatSync(fd);
+  if (st.uid === uid && st.gid === gid) return;
+  try {
+    fs.fchownSync(fd, uid, gid);
+    return;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM' || st.uid !== uid || !process.setgroups || !process.getgroups) {
+      throw new Error(`cannot give the new file to ${uid}:${gid} (without CAP_CHOWN only its group can change): ${(err as Error).message}`, { cause: err });
+    }
+  }
+  const groups = process.getgroups();
+  try {
+    process.setgroups([...groups, gid]);
+  } catch (err) {
+    throw new Error(`cannot give the new file to group ${gid}: neither CAP_CHOWN nor CAP_SETGID is available`, { cause: err });
+  }
+  try {
+    fs.fchownSync(fd, uid, gid);
+  } finally {
+    process.setgroups(groups);
+  }
 }
 
 function runValidator(cmd: readonly string[], file: string): void {

@@ -104,24 +104,24 @@ export function groupLine(e: GroupEntry): string {
   return [e.name, e.password, String(e.gid), e.members.join(',')].join(':');
 }
 
-/** All well-formed passwd entries with their line index. */
-export function passwdEntries(db: ColonDb): { index: number; entry: PasswdEntry }[] {
-  const out: { index: number; entry: PasswdEntry }[] = [];
+/** The well-formed entries of a database with their line index, read by `parse`. */
+function entriesOf<E>(db: ColonDb, parse: (line: string) => E | undefined): { index: number; entry: E }[] {
+  const out: { index: number; entry: E }[] = [];
   db.lines.forEach((line, index) => {
-    const entry = passwdEntry(line);
+    const entry = parse(line);
     if (entry) out.push({ index, entry });
   });
   return out;
 }
 
+/** All well-formed passwd entries with their line index. */
+export function passwdEntries(db: ColonDb): { index: number; entry: PasswdEntry }[] {
+  return entriesOf(db, passwdEntry);
+}
+
 /** All well-formed group entries with their line index. */
 export function groupEntries(db: ColonDb): { index: number; entry: GroupEntry }[] {
-  const out: { index: number; entry: GroupEntry }[] = [];
-  db.lines.forEach((line, index) => {
-    const entry = groupEntry(line);
-    if (entry) out.push({ index, entry });
-  });
-  return out;
+  return entriesOf(db, groupEntry);
 }
 
 /** Replaces line `index` (or appends when index is undefined), returning a new database. */

@@ -25,7 +25,7 @@ export function countEntries(top: string, limit: number): number | undefined {
  * template home, which its user can change: it is read through directory fds and files are opened
  * with O_NOFOLLOW and checked by inode (no-follow.ts), so a name swapped for a link to /etc/shadow
  * between lstat and copy is skipped rather than copied into a home. The copy is made in directories
- * only root can write until each is complete (owner and mode are set last), so nothing can be
+ * only root can write until each is complete (each entry gets its owner last), so nothing can be
  * planted in it while root works.
  */
 export function copyTree(src: string, dst: string): void {
@@ -66,15 +66,21 @@ function copyEntry(dirFd: number, name: string, dst: string): void {
   } else {
     return; // sockets, fifos and devices do not belong in a template home
   }
-  // Mode and times while root still owns the copy: afterwards they would need CAP_FOWNER.
+  // Mode and times while root still owns the copy: afterwards they need CAP_FOWNER, which a pod
+  // that adds only SETUID, SETGID and CHOWN does not have.
   if (!st.isSymbolicLink()) {
     fs.chmodSync(dst, st.mode & 0o7777);
     fs.utimesSync(dst, st.atime, st.mtime);
   }
+  // (chown then clears set-user-ID and set-group-ID bits of files, which have no business in a home;
+  // a directory's setgid bit stays.)
   fs.lchownSync(dst, st.uid, st.gid);
 }
 
-/** The bytes of the open file `from` into the new file `dst` (not copyFileSync, which chowns and then needs CAP_FOWNER to chmod). */
+/**
+ * The bytes of the open file `from` into a new file, owned by root until copyTree gives it away. Not
+ * fs.copyFileSync: Node 26's copies the owner first and then fails to chmod without CAP_FOWNER.
+ */
 function copyData(from: number, dst: string): void {
   const to = fs.openSync(dst, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
   try {

@@ -4,7 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FOUNDATION, SHIMMED } from './lib/images.ts';
-import { podman, podmanOk, run, show, type RunSpec } from './lib/podman.ts';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { podman, podmanOk, REPO, run, show, type RunSpec } from './lib/podman.ts';
 
 interface Case extends Omit<RunSpec, 'image'> {
   readonly name: string;
@@ -148,6 +151,22 @@ for (const b of BAD) {
     assert.ok(errorLines.length >= 1, show(r));
   });
 }
+
+test('a bind-mounted /etc/passwd (rename gives EBUSY) is rewritten in place, with a warning', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nbstart-e2e-bind-'));
+  try {
+    const file = path.join(dir, 'passwd');
+    fs.copyFileSync(path.join(REPO, 'test/fixtures/docker-stacks-foundation/passwd'), file);
+    fs.chmodSync(file, 0o644);
+    const r = run({ image: FOUNDATION, user: 'root', env: { NB_UID: '1010' }, volumes: [`${file}:/etc/passwd`], command: ['id'] });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, 'uid=1010(jovyan) gid=100(users) groups=100(users)\n', show(r));
+    assert.match(r.stderr, /\/etc\/passwd could not be replaced atomically \(bind mount or read-only \/etc\); rewrote it in place/, show(r));
+    assert.match(fs.readFileSync(file, 'utf8'), /^jovyan:x:1010:100::\/home\/jovyan:\/bin\/bash$/m);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('a restarted container starts again with the same identity and changes nothing', () => {
   const name = `nbstart-restart-${process.pid}`;

@@ -17,7 +17,11 @@ BASE_IMAGE=localhost/nbstart-debian:bookworm
 # Podman 4.3 from bookworm; with --no-install-recommends this is the whole working set (conmon,
 # containernetworking-plugins, iptables and containers-common come in as dependencies). Rootful
 # podman needs no uidmap, slirp4netns, netavark or aardvark-dns.
-HOST_PACKAGES=(podman runc mmdebstrap bindfs fuse3 openssh-server openssh-client git curl)
+# jupyterhub (3.0, with configurable-http-proxy) runs the hub of test/e2e/hub.test.ts; python3-pytest
+# runs hub/tests (npm run test:hub).
+HOST_PACKAGES=(podman runc mmdebstrap bindfs fuse3 openssh-server openssh-client git curl jupyterhub python3-pytest)
+# Headless Chromium for the label screenshots (test/e2e/label.test.ts), with one font so text renders.
+HOST_PACKAGES+=(chromium fonts-dejavu-core)
 # The base image's recipe. Everything that changes the tarball belongs here, since its hash names it.
 BASE_SUITE=bookworm
 BASE_VARIANT=apt

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from './net.ts';
 
 export interface GitServer {
   readonly dir: string;
@@ -42,18 +43,6 @@ function withLockRetry(cmd: string, args: readonly string[]): void {
     if (attempt >= 20 || !/lock/i.test(r.stderr)) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
     spawnSync('sleep', ['0.2']);
   }
-}
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** True once something accepts connections on 127.0.0.1:port. */

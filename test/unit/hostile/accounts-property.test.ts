@@ -10,7 +10,7 @@ import { refitAccounts, type AccountDbs } from '../../../src/identity/accounts.t
 import { mirrorGroups, resolveIdentity, type WantedGroup } from '../../../src/identity/resolve.ts';
 import type { Identity } from '../../../src/identity/identity.ts';
 import {
-  groupEntries, groupEntry, parseDb, passwdEntries, passwdEntry, passwdLine, renderDb, splitMembers, type ColonDb, type GroupEntry,
+  groupEntries, groupEntry, parseDb, passwdEntries, passwdEntry, passwdLine, renderDb, type ColonDb, type GroupEntry,
 } from '../../../src/system/colon-db.ts';
 import { configFrom } from '../helpers.ts';
 import { assertOneLine, prng, testSeed } from './corpus.ts';
