@@ -9,6 +9,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const DIR_FLAGS = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW;
+// O_PATH (Linux; missing from fs.constants): a directory fd for lookups only. Like a path lookup it
+// needs search permission, not read permission, so root without CAP_DAC_READ_SEARCH (a pod that
+// adds only SETUID, SETGID and CHOWN) passes a mode 0711 directory on the way as it did before.
+const O_PATH = 0o10000000;
+const LOOKUP_FLAGS = O_PATH | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW;
 
 /** The path of entry `name` of the open directory `dirFd`; resolving it follows nothing but `name`'s own lookup. */
 export function under(dirFd: number, name: string): string {
@@ -16,8 +21,8 @@ export function under(dirFd: number, name: string): string {
 }
 
 /** Opens the directory `p` without following a final symbolic link; when `expected` is given, only that inode. */
-export function openDir(p: string, expected?: fs.Stats): number {
-  const fd = fs.openSync(p, DIR_FLAGS);
+export function openDir(p: string, expected?: fs.Stats, flags = DIR_FLAGS): number {
+  const fd = fs.openSync(p, flags);
   if (expected) {
     const st = fs.fstatSync(fd);
     if (st.ino !== expected.ino || st.dev !== expected.dev) {
@@ -54,12 +59,12 @@ const MAX_LINKS = 40;
  * Resolves the absolute path `p` one component at a time through directory fds. A symbolic link
  * on the way (or at the end) is followed only when linkFollowable says so; at the end an untrusted
  * link is returned itself (to be lchown'd, never followed); on the way it stops the walk. The caller
- * closes `at.dirFd`.
+ * closes `at.dirFd`, an O_PATH fd: good for lookups through under(), not for reading the directory.
  */
 export function anchor(p: string, euid = process.geteuid?.() ?? 0): AnchorResult {
   if (!path.isAbsolute(p)) return { ok: false, why: `${p} is not an absolute path` };
   let queue = p.split('/').filter((c) => c !== '' && c !== '.');
-  let fd = openDir('/');
+  let fd = openDir('/', undefined, LOOKUP_FLAGS);
   let where = '';
   let links = 0;
   const fail = (why: string): AnchorResult => {
@@ -87,7 +92,7 @@ export function anchor(p: string, euid = process.geteuid?.() ?? 0): AnchorResult
       queue = [...target.split('/').filter((c) => c !== '' && c !== '.'), ...queue];
       if (target.startsWith('/')) {
         fs.closeSync(fd);
-        fd = openDir('/');
+        fd = openDir('/', undefined, LOOKUP_FLAGS);
         where = '';
       }
       if (queue.length === 0) return { ok: true, at: { dirFd: fd, name: '.', resolved: where || '/' } };
@@ -97,7 +102,7 @@ export function anchor(p: string, euid = process.geteuid?.() ?? 0): AnchorResult
     if (!st.isDirectory()) return fail(`${where}/${name} is not a directory`);
     let next: number;
     try {
-      next = openDir(under(fd, name), st);
+      next = openDir(under(fd, name), st, LOOKUP_FLAGS);
     } catch (err) {
       return fail(`${where}/${name} cannot be opened (${(err as NodeJS.ErrnoException).code})`);
     }

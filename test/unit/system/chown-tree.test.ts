@@ -84,3 +84,13 @@ test('no directory fd is left open after a walk', () => {
   chownTree(`${root}/a/b/c/d`, { ...ME, recursive: true });
   assert.equal(fs.readdirSync('/proc/self/fd').length, before);
 });
+
+test('a tree below a directory that may be searched but not read is walked', () => {
+  const root = testdir({ 'srv/a/b/f': 'x' });
+  fs.chmodSync(`${root}/srv`, 0o111);
+  try {
+    assert.deepEqual(chownTree(`${root}/srv/a`, { ...ME, recursive: true }), { visited: 3, changed: 0, skipped: 0 });
+  } finally {
+    fs.chmodSync(`${root}/srv`, 0o755);
+  }
+});

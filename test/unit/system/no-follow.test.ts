@@ -101,3 +101,13 @@ test('under: entries of an open directory stay there when its name is swapped fo
   assert.equal(fs.readFileSync(path.join(root, 'home/d/f'), 'utf8'), 'root-only'); // what a path-based walker would read
   fs.closeSync(fd);
 });
+
+test('anchor needs only search permission on the way, as a path lookup does (root without CAP_DAC_READ_SEARCH)', () => {
+  const root = testdir({ 'a/b/c': 'x' });
+  fs.chmodSync(`${root}/a`, 0o111);
+  try {
+    assert.equal(resolved(`${root}/a/b/c`), `${root}/a/b/c`);
+  } finally {
+    fs.chmodSync(`${root}/a`, 0o755);
+  }
+});
