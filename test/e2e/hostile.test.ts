@@ -215,3 +215,17 @@ test('a 25,000-entry CHOWN_EXTRA walk logs progress every 10,000 entries', () =>
   assert.deepEqual(progress.map((l) => l.replace(/^.*\(/, '(')), ['(10000 entries)', '(20000 entries)'], show(r));
   assert.match(r.stderr, /\[chown\] \/srv\/big: 25026 of 25026 entries given to 1010:100/, show(r));
 });
+
+test('with only SETUID, SETGID and CHOWN: planted links are still not followed, and a path below a 0711 directory is walked', () => {
+  const script = [
+    ETC_SNAPSHOT, 'a=$(snap); /usr/local/bin/nbstart true; rc=$?; b=$(snap)',
+    'echo "rc=$rc etc=$([ "$a" = "$b" ] && echo same || echo changed)"',
+    'stat -c "%u:%g %N" /home/jovyan/link /srv/locked/data/f',
+  ].join('; ');
+  const r = run({
+    image: HOSTILE, user: 'root', extra: ['--cap-drop=ALL', '--cap-add=SETUID,SETGID,CHOWN', '--entrypoint', 'sh'], command: ['-c', script],
+    env: { NB_UID: '1010', CHOWN_EXTRA: '/home/jovyan,/opt/work,/srv/locked/data', CHOWN_EXTRA_OPTS: '-R' },
+  });
+  assert.equal(r.stdout, "rc=0 etc=same\n1010:100 '/home/jovyan/link' -> '/etc'\n1010:100 '/srv/locked/data/f'\n", show(r));
+  assert.match(r.stderr, /\/srv\/locked\/data: 2 of 2 entries given to 1010:100/, show(r));
+});
