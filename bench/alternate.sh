@@ -4,8 +4,9 @@
 # even ones, so slow drifts of the machine fall on all of them alike.
 #   alternate.sh ROUNDS CANDIDATE...   prints one line per run: "<round> <candidate> <microseconds>"
 #   alternate.sh --show CANDIDATE      one run that ends in `id` instead of `true`; prints its output
-# CANDIDATE: nbstart@N or baseline@N (N supplementary groups, from /bench/groups/N), hello
-# (dist/hello, the SEA hello-world) or node-hello (plain node running build/hello.cjs).
+# CANDIDATE: nbstart@N, baseline@N or other@N (N supplementary groups, from /bench/groups/N; other
+# is a second nbstart build given with --also), hello (dist/hello, the SEA hello-world) or node-hello
+# (plain node running build/hello.cjs).
 # The clock is bash's $EPOCHREALTIME around fork+exec+wait of the candidate: no process is started
 # for the clock, and restoring the state between runs is outside the timed span.
 set -euo pipefail
@@ -34,6 +35,7 @@ load_groups() {
 run() {
   case ${1%@*} in
     nbstart) NB_USER=alice NB_UID=1010 NB_GID=1010 NBSTART_GROUPS=$groups /usr/local/bin/nbstart "$command" ;;
+    other) NB_USER=alice NB_UID=1010 NB_GID=1010 NBSTART_GROUPS=$groups /bench/other "$command" ;;
     baseline) NB_USER=alice NB_UID=1010 NB_GID=1010 NBSTART_GROUPS=$groups bash /bench/baseline.sh "$command" ;;
     hello) /bench/hello ;;
     node-hello) /bench/node /bench/hello.cjs ;;

@@ -11,7 +11,9 @@
 // them with bash's $EPOCHREALTIME (a `podman exec` per run would add ~100 ms of noise to each).
 // Every start ends in `true`. Results: Markdown tables on stdout; progress on stderr.
 //
-// Flags: --quick   fewer rounds and no baseline at 5,000 groups (to try the bench out).
+// Flags: --quick        fewer rounds and no baseline at 5,000 groups (to try the bench out)
+//        --also PATH    a second nbstart build (e.g. before a change) in the start-cost loop too
+//        --start-only   only the start-cost loop (hello, nbstart at each size, --also): no baseline
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -23,6 +25,9 @@ import {
 
 const SIZES = [0, 200, 1000, 5000] as const;
 const quick = process.argv.includes('--quick');
+const startOnly = process.argv.includes('--start-only');
+const alsoAt = process.argv.indexOf('--also');
+const also = alsoAt >= 0 ? process.argv[alsoAt + 1] : undefined;
 
 /** Rounds of the loop that alternates hello, node-hello and nbstart at every size. */
 const START_ROUNDS = quick ? 5 : 21;
@@ -69,6 +74,7 @@ function provision(c: string, tmp: string): void {
     [path.join(REPO, 'bench', 'baseline.sh'), '/bench/baseline.sh'], [path.join(REPO, 'bench', 'alternate.sh'), '/bench/alternate.sh'],
     ...SIZES.map((n): [string, string] => [path.join(tmp, String(n)), `/bench/groups/${n}`]),
   ];
+  if (also) copies.push([path.resolve(also), '/bench/other']);
   for (const [from, to] of copies) podmanOk(['cp', from, `${c}:${to}`]);
   podmanOk(['exec', c, 'sh', '-c',
     'cd /etc && cp -a passwd group shadow gshadow passwd- group- shadow- gshadow- subuid subgid /bench/pristine/etc/ 2>/dev/null; ' +
@@ -98,6 +104,7 @@ function alternate(c: string, rounds: number, candidates: readonly string[], per
 }
 
 function main(): void {
+  if (alsoAt >= 0 && (!also || !fs.existsSync(also))) throw new Error('--also needs the path of an nbstart binary');
   requireImage(FOUNDATION, 'export NBSTART_E2E_TAG, then run bash test/e2e/setup.sh && node test/e2e/prepare.ts');
   cleanUpOnSignals();
   const machine = machineLine();
@@ -110,11 +117,12 @@ function main(): void {
     validate(c);
 
     say(`start cost: hello, node-hello and nbstart at ${SIZES.join(', ')} groups, ${START_ROUNDS} rounds`);
-    const start = alternate(c, START_ROUNDS, ['hello', 'node-hello', ...SIZES.map((n) => `nbstart@${n}`)], 2_000);
+    const others = also ? ['other@0', 'other@5000'] : [];
+    const start = alternate(c, START_ROUNDS, ['hello', 'node-hello', ...SIZES.map((n) => `nbstart@${n}`), ...others], 2_000);
 
     const vsBaseline = new Map<number, Samples>();
     for (const n of SIZES) {
-      const rounds = BASELINE_ROUNDS[n] ?? 0;
+      const rounds = startOnly ? 0 : BASELINE_ROUNDS[n] ?? 0;
       if (rounds === 0) continue;
       const reps = Math.max(1, Math.ceil(NBSTART_SAMPLES / rounds));
       say(`${n} groups: nbstart against the baseline, ${rounds} round${rounds === 1 ? '' : 's'} (nbstart ${reps}× per round)`);
@@ -133,15 +141,18 @@ function report(machine: string, start: Samples, vsBaseline: Map<number, Samples
   const med = (s: Samples, k: string): number => median(s[k]!);
   const lines: string[] = [];
   lines.push(`Machine: ${machine}. Bench took ${seconds.toFixed(0)} s; load average at the end ${loadNow()}.`, '');
-  lines.push('Root start, nbstart against the shadow-utils + sudo baseline (alternated in one container, medians):', '');
-  lines.push('| groups | nbstart ms | baseline ms | baseline / nbstart | runs (nbstart / baseline) | baseline min–max ms |');
-  lines.push('| ---: | ---: | ---: | ---: | :---: | ---: |');
-  for (const [n, s] of vsBaseline) {
-    const a = s[`nbstart@${n}`]!;
-    const b = s[`baseline@${n}`]!;
-    lines.push(`| ${n.toLocaleString('en')} | ${ms(median(a))} | ${ms(median(b))} | **${ratio(median(b) / median(a))}** | ${a.length} / ${b.length} | ${spread(b)} |`);
+  if (vsBaseline.size > 0) {
+    lines.push('Root start, nbstart against the shadow-utils + sudo baseline (alternated in one container, medians):', '');
+    lines.push('| groups | nbstart ms | baseline ms | baseline / nbstart | runs (nbstart / baseline) | baseline min–max ms |');
+    lines.push('| ---: | ---: | ---: | ---: | :---: | ---: |');
+    for (const [n, s] of vsBaseline) {
+      const a = s[`nbstart@${n}`]!;
+      const b = s[`baseline@${n}`]!;
+      lines.push(`| ${n.toLocaleString('en')} | ${ms(median(a))} | ${ms(median(b))} | **${ratio(median(b) / median(a))}** | ${a.length} / ${b.length} | ${spread(b)} |`);
+    }
+    lines.push('');
   }
-  lines.push('', `Start cost (one loop alternating all of these, ${start['hello']!.length} rounds, medians):`, '');
+  lines.push(`Start cost (one loop alternating all of these, ${start['hello']!.length} rounds, medians):`, '');
   lines.push('| what | median ms | min–max ms | ratio |', '| --- | ---: | ---: | ---: |');
   const hello = med(start, 'hello');
   const zero = med(start, 'nbstart@0');
@@ -152,13 +163,19 @@ function report(machine: string, start: Samples, vsBaseline: Map<number, Samples
     const note = n === 0 ? `${ratio(zero / hello)} of hello` : `${ratio(med(start, k) / zero)} of 0 groups`;
     lines.push(`| nbstart, ${n.toLocaleString('en')} groups | ${ms(med(start, k))} | ${spread(start[k]!)} | ${note} |`);
   }
+  if (also) {
+    for (const n of [0, 5000]) {
+      const k = `other@${n}`;
+      lines.push(`| --also ${also}, ${n.toLocaleString('en')} groups | ${ms(med(start, k))} | ${spread(start[k]!)} | ${ratio(med(start, k) / med(start, `nbstart@${n}`))} of nbstart |`);
+    }
+  }
   const at200 = vsBaseline.get(200);
   const speedup200 = at200 ? median(at200['baseline@200']!) / median(at200['nbstart@200']!) : NaN;
   const growth = med(start, 'nbstart@5000') / zero;
   const overHello = zero / hello;
   const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
   lines.push('', 'Targets:', '');
-  lines.push(`- at least 25× faster than the baseline at 200 groups: ${ratio(speedup200)}, ${verdict(speedup200 >= 25)}`);
+  if (at200) lines.push(`- at least 25× faster than the baseline at 200 groups: ${ratio(speedup200)}, ${verdict(speedup200 >= 25)}`);
   lines.push(`- nbstart(5,000 groups) / nbstart(0) at most 3×: ${ratio(growth)}, ${verdict(growth <= 3)}`);
   lines.push(`- nbstart(0) / hello-world at most 1.5×: ${ratio(overHello)}, ${verdict(overHello <= 1.5)}`);
   const thin = [...vsBaseline].filter(([n, s]) => s[`baseline@${n}`]!.length < 5).map(([n, s]) => `${s[`baseline@${n}`]!.length} at ${n.toLocaleString('en')}`);
