@@ -9,7 +9,16 @@
 # (plain node running build/hello.cjs).
 # The clock is bash's $EPOCHREALTIME around fork+exec+wait of the candidate: no process is started
 # for the clock, and restoring the state between runs is outside the timed span.
+# stdout and stderr are pipes, as under a container engine (conmon), drained by two long-lived cats:
+# a program's stdio setup costs differ between a pipe and a file or /dev/null.
 set -euo pipefail
+exec 3> >(cat >/dev/null) 4> >(cat >>/tmp/bench-run.err)
+
+# The last lines of stderr, after a failed run.
+show_err() {
+  sleep 0.5
+  tail -n 20 /tmp/bench-run.err >&2
+}
 
 # The pristine state (saved by bench/groups.ts in /bench/pristine before the first run) comes back
 # before every run: the account files with shadow-utils' backups, and the template home.
@@ -47,7 +56,8 @@ if [[ ${1:-} == --show ]]; then
   command=id
   restore
   load_groups "$2"
-  run "$2" 2>/tmp/bench-run.err || { echo "alternate.sh: $2 failed:" >&2; tail -n 20 /tmp/bench-run.err >&2; exit 1; }
+  : >/tmp/bench-run.err
+  run "$2" 2>&4 || { echo "alternate.sh: $2 failed:" >&2; show_err; exit 1; }
   restore
   exit 0
 fi
@@ -66,10 +76,11 @@ for (( r = 1; r <= rounds; r++ )); do
   for c in "${order[@]}"; do
     restore
     load_groups "$c"
+    : >/tmp/bench-run.err
     t0=$EPOCHREALTIME
-    if ! run "$c" >/dev/null 2>/tmp/bench-run.err; then
+    if ! run "$c" >&3 2>&4; then
       echo "alternate.sh: $c failed in round $r:" >&2
-      tail -n 20 /tmp/bench-run.err >&2
+      show_err
       exit 1
     fi
     t1=$EPOCHREALTIME
