@@ -14,6 +14,7 @@
 // Flags: --quick        fewer rounds and no baseline at 5,000 groups (to try the bench out)
 //        --also PATH    a second nbstart build (e.g. before a change) in the start-cost loop too
 //        --start-only   only the start-cost loop (hello, nbstart at each size, --also): no baseline
+//        --rounds N     rounds of the start-cost loop (default 21)
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -30,7 +31,8 @@ const alsoAt = process.argv.indexOf('--also');
 const also = alsoAt >= 0 ? process.argv[alsoAt + 1] : undefined;
 
 /** Rounds of the loop that alternates hello, node-hello and nbstart at every size. */
-const START_ROUNDS = quick ? 5 : 21;
+const roundsAt = process.argv.indexOf('--rounds');
+const START_ROUNDS = roundsAt >= 0 ? Number(process.argv[roundsAt + 1]) : quick ? 5 : 21;
 /**
  * Rounds of nbstart against the baseline, per size. The baseline runs one groupadd and one usermod
  * per group, each rewriting the whole of /etc/group and /etc/gshadow: ~3 s at 200 groups, ~35 s at
@@ -105,6 +107,7 @@ function alternate(c: string, rounds: number, candidates: readonly string[], per
 
 function main(): void {
   if (alsoAt >= 0 && (!also || !fs.existsSync(also))) throw new Error('--also needs the path of an nbstart binary');
+  if (!Number.isInteger(START_ROUNDS) || START_ROUNDS < 1 || START_ROUNDS > 1000) throw new Error('--rounds needs an integer from 1 to 1000');
   requireImage(FOUNDATION, 'export NBSTART_E2E_TAG, then run bash test/e2e/setup.sh && node test/e2e/prepare.ts');
   cleanUpOnSignals();
   const machine = machineLine();
