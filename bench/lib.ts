@@ -2,17 +2,52 @@
 // machine line every result table is printed with. Timings are never asserted anywhere: a benchmark
 // prints medians of alternated runs and ratios against a baseline measured in the same run.
 
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { podman, podmanOk, REPO } from '../test/e2e/lib/podman.ts';
+import { CONTAINERS_CONF, podman, REPO, type Result } from '../test/e2e/lib/podman.ts';
 
-export { podman, podmanOk, REPO };
+export { podman, REPO };
 
 // NBSTART_E2E_TAG keeps parallel checkouts out of each other's images and containers.
 export const TAG = process.env['NBSTART_E2E_TAG'] || 'test';
 
 const live = new Set<string>();
+const children = new Set<ChildProcess>();
+
+/**
+ * podman without blocking the event loop, so that Ctrl-C and SIGTERM are handled while a batch runs
+ * (a synchronous spawn would hold the signal handlers back until the whole benchmark ended).
+ */
+export function podmanAsync(args: readonly string[], timeoutMs = 300_000): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('podman', args, { env: { ...process.env, CONTAINERS_CONF }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      children.delete(child);
+      reject(new Error(`podman ${args.join(' ')}: ${err.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      children.delete(child);
+      resolve({ code: code ?? 128 + (signal ? 9 : 0), stdout, stderr });
+    });
+  });
+}
+
+/** Like podmanAsync() but throws with the whole output when the exit code is not 0. */
+export async function podmanAsyncOk(args: readonly string[], timeoutMs?: number): Promise<Result> {
+  const r = await podmanAsync(args, timeoutMs);
+  if (r.code !== 0) throw new Error(`podman ${args.slice(0, 6).join(' ')}${args.length > 6 ? ' ...' : ''} exited ${r.code}\n--- stdout\n${r.stdout.slice(-4000)}\n--- stderr\n${r.stderr.slice(-4000)}`);
+  return r;
+}
 
 /** Removes every container this process started; safe to call twice. */
 export function removeAll(): void {
@@ -27,6 +62,7 @@ export function cleanUpOnSignals(): void {
   for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     process.once(sig, () => {
       process.stderr.write(`\nbench: ${sig}, removing containers\n`);
+      for (const child of children) child.kill('SIGKILL');
       removeAll();
       process.exit(code);
     });
@@ -46,9 +82,9 @@ export function forget(name: string): void {
 }
 
 /** A long-lived root container of `image` doing nothing (`sleep infinity`), for `podman exec`. */
-export function startIdle(image: string, what: string): string {
+export async function startIdle(image: string, what: string): Promise<string> {
   const name = containerName(what);
-  podmanOk(['run', '--detach', '--pull=never', '--network', 'none', '--user', 'root', '--entrypoint', 'sleep', '--name', name, image, 'infinity']);
+  await podmanAsyncOk(['run', '--detach', '--pull=never', '--network', 'none', '--user', 'root', '--entrypoint', 'sleep', '--name', name, image, 'infinity']);
   return name;
 }
 
