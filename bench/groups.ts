@@ -35,8 +35,8 @@ const roundsAt = process.argv.indexOf('--rounds');
 const START_ROUNDS = roundsAt >= 0 ? Number(process.argv[roundsAt + 1]) : quick ? 5 : 21;
 /**
  * Rounds of nbstart against the baseline, per size. The baseline runs one groupadd and one usermod
- * per group, each rewriting the whole of /etc/group and /etc/gshadow: ~3 s at 200 groups, ~35 s at
- * 1,000 and minutes at 5,000 on a 2-core machine, hence so few rounds at the large sizes.
+ * per group, each rewriting the whole of /etc/group and /etc/gshadow: 3–14 s a run at 200 groups,
+ * 20–35 s at 1,000 and ~3 minutes at 5,000 on the 2-core bench machine, hence so few rounds there.
  */
 const BASELINE_ROUNDS: Record<number, number> = quick ? { 0: 5, 200: 2, 1000: 1, 5000: 0 } : { 0: 21, 200: 5, 1000: 3, 5000: 1 };
 /** nbstart runs this often per baseline round at least, so its median has ~9 samples per size. */
