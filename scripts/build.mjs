@@ -26,6 +26,10 @@
 //     - SIGUSR1 cannot open the inspector in a root entrypoint
 //   execArgvExtension: "none"
 //     - NODE_OPTIONS from the environment is ignored (cannot --require code into us)
+//   useCodeCache: true
+//     - V8's code cache of the bundle goes into the blob, so a start does not compile it from
+//       scratch: ~5 ms of a ~60 ms start (bench/README.md). Node's docs say import() does not
+//       work with it; the bundle has none (esbuild turns import('x') into a lazy require).
 // With --pkg-cli the stock CLI is used instead: the binary then honours NODE_OPTIONS
 // and the app must silence the execve warning itself.
 
@@ -145,7 +149,7 @@ async function pkgSeaApi({ bundlePath, output, nodeVersion, home }) {
       seaConfig: {
         disableExperimentalSEAWarning: true,
         useSnapshot: false,
-        useCodeCache: false,
+        useCodeCache: true,
         execArgv: SEA_EXEC_ARGV,
         execArgvExtension: 'none',
       },

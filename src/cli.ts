@@ -1,7 +1,6 @@
 // Command line: `nbstart [options] [--] [COMMAND [ARG...]]`, `nbstart plan`, `nbstart check`.
 // Everything after the first word that is not an option belongs to the command, untouched.
 
-import yargs from 'yargs';
 import { OTHER_ENV, SETTINGS } from './config/settings.ts';
 import { VERSION } from './version.ts';
 
@@ -34,10 +33,10 @@ export function settingsHelp(): string {
     'otherwise nbstart becomes the command (execve) and its exit status is the container\'s.'].join('\n');
 }
 
+const NO_FLAGS = { '--log-level': undefined, '--log-format': undefined };
+
 /** Parses argv (without node and script); never exits the process. */
-export function parseCli(argv: readonly string[]): CliResult {
-  let out = '';
-  let failed: string | undefined;
+export async function parseCli(argv: readonly string[]): Promise<CliResult> {
   const args = [...argv];
   // A leading subcommand word; `nbstart -- plan` runs a program called plan.
   let action: Action = 'run';
@@ -46,6 +45,20 @@ export function parseCli(argv: readonly string[]): CliResult {
     action = args[first] as Action;
     args.splice(first, 1);
   }
+  // Every container start is `nbstart [COMMAND...]` or `nbstart -- COMMAND...`: with no option of
+  // nbstart's own, the rest is the command as it stands and yargs is not even loaded. Loading it
+  // was ~35 ms of a ~90 ms start (bench/README.md); it is imported below, for options and --help.
+  if (args.length === 0 || args[0] === '--' || !args[0]!.startsWith('-')) {
+    return withCommand(action, undefined, NO_FLAGS, false, false, args[0] === '--' ? args.slice(1) : args);
+  }
+  return parseOptions(action, args);
+}
+
+/** The options part: yargs, loaded only now (esbuild still bundles it: the specifier is literal). */
+async function parseOptions(action: Action, args: readonly string[]): Promise<CliResult> {
+  const { default: yargs } = await import('yargs');
+  let out = '';
+  let failed: string | undefined;
   const y = yargs()
     .scriptName('nbstart')
     .usage([
@@ -71,7 +84,7 @@ export function parseCli(argv: readonly string[]): CliResult {
     });
   let parsed: Record<string, unknown>;
   try {
-    parsed = y.parseSync(args, {}, (_err, _argv, output) => {
+    parsed = y.parseSync([...args], {}, (_err, _argv, output) => {
       out = output;
     }) as Record<string, unknown>;
   } catch (err) {
@@ -82,10 +95,6 @@ export function parseCli(argv: readonly string[]): CliResult {
   if (parsed['help'] || parsed['version']) return { kind: 'exit', code: 0, out: `${out}\n`, err: '' };
   const positional = ((parsed['_'] as (string | number)[] | undefined) ?? []).map(String);
   const rest = ((parsed['--'] as (string | number)[] | undefined) ?? []).map(String);
-  const command = [...positional, ...rest];
-  if (action === 'check' && command.length > 0) {
-    return { kind: 'exit', code: 2, out: '', err: `nbstart: check takes no command, got ${JSON.stringify(command.join(' '))} (see nbstart --help)` };
-  }
   for (const [flag, allowed] of [['log-level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']], ['log-format', ['pretty', 'json']]] as const) {
     const v = parsed[flag];
     if (v !== undefined && !(allowed as readonly string[]).includes(String(v))) {
@@ -93,16 +102,14 @@ export function parseCli(argv: readonly string[]): CliResult {
     }
   }
   const str = (k: string): string | undefined => (typeof parsed[k] === 'string' ? (parsed[k] as string) : undefined);
-  const config = str('config');
-  return {
-    kind: 'ok',
-    cli: {
-      action,
-      ...(config !== undefined && { config }),
-      flags: { '--log-level': str('log-level'), '--log-format': str('log-format') },
-      json: parsed['json'] === true,
-      watch: parsed['watch'] === true,
-      command,
-    },
-  };
+  const flags = { '--log-level': str('log-level'), '--log-format': str('log-format') };
+  return withCommand(action, str('config'), flags, parsed['json'] === true, parsed['watch'] === true, [...positional, ...rest]);
+}
+
+/** The parsed command line, or exit 2 for `check` with a command. */
+function withCommand(action: Action, config: string | undefined, flags: Cli['flags'], json: boolean, watch: boolean, command: readonly string[]): CliResult {
+  if (action === 'check' && command.length > 0) {
+    return { kind: 'exit', code: 2, out: '', err: `nbstart: check takes no command, got ${JSON.stringify(command.join(' '))} (see nbstart --help)` };
+  }
+  return { kind: 'ok', cli: { action, ...(config !== undefined && { config }), flags, json, watch, command } };
 }

@@ -29,7 +29,7 @@ const EXIT_USAGE = 2;
 const ALREADY_RAN = '_START_SH_EXECUTED';
 
 async function main(argv: readonly string[]): Promise<number> {
-  const parsed = parseCli(argv);
+  const parsed = await parseCli(argv);
   if (parsed.kind === 'exit') {
     process.stdout.write(parsed.out);
     if (parsed.err) process.stderr.write(`${parsed.err}\n`);
