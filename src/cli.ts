@@ -33,6 +33,9 @@ export function settingsHelp(): string {
     'otherwise nbstart becomes the command (execve) and its exit status is the container\'s.'].join('\n');
 }
 
+/** Options whose value is the next word unless written as --option=value. */
+const VALUE_OPTIONS: readonly string[] = ['--config', '--log-level', '--log-format'];
+
 const NO_FLAGS = { '--log-level': undefined, '--log-format': undefined };
 
 /** Parses argv (without node and script); never exits the process. */
@@ -40,7 +43,16 @@ export async function parseCli(argv: readonly string[]): Promise<CliResult> {
   const args = [...argv];
   // A leading subcommand word; `nbstart -- plan` runs a program called plan.
   let action: Action = 'run';
-  const first = args.findIndex((a) => !a.startsWith('-') || a === '--');
+  // The first word that is neither an option nor an option's value (`--log-level debug plan`).
+  let first = -1;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--' || !a.startsWith('-')) {
+      first = i;
+      break;
+    }
+    if (VALUE_OPTIONS.includes(a)) i++;
+  }
   if (first >= 0 && (args[first] === 'plan' || args[first] === 'check')) {
     action = args[first] as Action;
     args.splice(first, 1);

@@ -60,6 +60,7 @@ export function execvp(command: readonly string[], env: Readonly<Record<string, 
     log.error({ command, code: resolved.code }, resolved.message);
     return resolved.code;
   }
+  blockingStdio();
   try {
     process.execve!(resolved.file, [...command], envForExec(env));
   } catch (err) {
@@ -68,4 +69,16 @@ export function execvp(command: readonly string[], env: Readonly<Record<string, 
     return code;
   }
   return 126; // execve returned without throwing: cannot happen
+}
+
+/**
+ * libuv puts a stdio pipe or tty in O_NONBLOCK when Node opens it (pino's dependencies touch
+ * process.stderr), and that flag lives on the open file description the command inherits: a Python
+ * server writing to a full pipe would then get BlockingIOError. Give the command blocking stdio, as
+ * the container engine handed it to nbstart.
+ */
+export function blockingStdio(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    (stream as unknown as { _handle?: { setBlocking?: (on: boolean) => number } })._handle?.setBlocking?.(true);
+  }
 }

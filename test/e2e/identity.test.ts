@@ -102,6 +102,12 @@ const CASES: Case[] = [
     stderr: /^(?![\s\S]*ExperimentalWarning)[\s\S]*exec true as alice \(uid 1010, gid 100\) in \/home\/alice\n$/,
   },
   {
+    // O_NONBLOCK is 04000 in the octal flags of /proc/PID/fdinfo; the command must get blocking stdio.
+    name: 'the command gets blocking stdout and stderr, as the engine gave them',
+    user: 'root', env: { NB_UID: '1010' }, command: sh('for fd in 1 2; do f=$(sed -n "s/^flags:[[:space:]]*//p" /proc/$$/fdinfo/$fd); echo "fd$fd nonblock=$(( (0$f & 04000) != 0 ))"; done'),
+    stdout: 'fd1 nonblock=0\nfd2 nonblock=0\n',
+  },
+  {
     name: 'JSON logs when asked',
     user: 'root', env: { NBSTART_LOG_FORMAT: 'json' }, command: ['true'], stderr: /^\{"level":30,.*"msg":"exec true as jovyan/m,
   },

@@ -49,3 +49,15 @@ test('options still go through yargs: flags, --help, --version, unknown options,
   const bad = await parseCli(['--log-level', 'loud']);
   assert.match(bad.kind === 'exit' ? bad.err : '', /--log-level must be one of/);
 });
+
+test('a subcommand after an option with a value is still the subcommand', async () => {
+  const r = await parseCli(['--log-level', 'debug', 'plan', '--json']);
+  assert.equal(r.kind, 'ok');
+  if (r.kind === 'ok') {
+    assert.equal(r.cli.action, 'plan');
+    assert.equal(r.cli.json, true);
+    assert.equal(r.cli.flags['--log-level'], 'debug');
+  }
+  const c = await parseCli(['--config', '/x.ini', 'check']);
+  assert.ok(c.kind === 'ok' && c.cli.action === 'check' && c.cli.config === '/x.ini');
+});
