@@ -1,7 +1,6 @@
 // `nbstart plan --watch`: re-plan whenever the ini, a hook directory or the auth_state file changes,
 // for image authors iterating on an image. Runs until SIGINT/SIGTERM.
 
-import chokidar from 'chokidar';
 import type { Config } from './config/validate.ts';
 import type { Logger } from './log.ts';
 
@@ -13,6 +12,7 @@ export function watchedPaths(config: Config, env: Readonly<Record<string, string
 
 /** Prints a fresh plan after each burst of changes (debounced); never returns on its own. */
 export async function watchAndReplan(paths: readonly string[], replan: () => Promise<string>, log: Logger): Promise<never> {
+  const { default: chokidar } = await import('chokidar'); // only --watch needs it
   const watcher = chokidar.watch([...paths], { ignoreInitial: true, depth: 1 });
   let timer: NodeJS.Timeout | undefined;
   let changed = new Set<string>();

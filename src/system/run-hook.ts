@@ -3,7 +3,6 @@
 // into later hooks and the command. Each script gets its own process group, so a timeout or a signal
 // to nbstart ends the script and everything it started.
 
-import { execa } from 'execa';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../log.ts';
@@ -69,6 +68,8 @@ export async function runHookScript(path: string, mode: 'source' | 'exec', opts:
   for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) env[k] = v;
   env['PWD'] = opts.cwd; // as a shell would: `pwd` then shows /home/<user>, not where a link points
   const [file, args] = mode === 'source' ? ['bash', ['-c', SOURCE_WRAPPER, 'nbstart-hook', path]] : [path, []];
+  // Loaded on first use: most starts run no hook script, and evaluating execa costs start-up time.
+  const { execa } = await import('execa');
   const sub = execa(file, args, {
     env,
     extendEnv: false,
