@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { BASE_NOTEBOOK, buildAll } from '../test/e2e/lib/images.ts';
 import { podman, podmanOk, REPO } from '../test/e2e/lib/podman.ts';
 import { squashedHome } from '../test/e2e/lib/squashed-home.ts';
-import { freePort } from '../test/e2e/lib/net.ts';
+import { freePort, jupyterVersion } from '../test/e2e/lib/net.ts';
 
 const say = (s: string): void => {
   process.stdout.write(`\n\x1b[1m== ${s}\x1b[0m\n`);
@@ -52,14 +52,7 @@ async function main(): Promise<void> {
       '-v', `${auth}:/run/secrets/auth_state.json:ro`, '-v', `${ini}:/etc/nbstart/nbstart.ini:ro`, '-v', `${home.parent}:/mnt/home:rbind`,
       BASE_NOTEBOOK, 'python3', '-m', 'jupyter_server', '--ServerApp.ip=127.0.0.1', `--ServerApp.port=${port}`, '--ServerApp.open_browser=False']);
     const api = `http://127.0.0.1:${port}/api`;
-    let version: string | undefined;
-    for (let i = 0; i < 150 && version === undefined; i++) {
-      try {
-        version = ((await (await fetch(api)).json()) as { version: string }).version;
-      } catch {
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    const version = await jupyterVersion(api);
     process.stdout.write(`nbstart's log (stderr of the container):\n${podman(['logs', name]).stderr}`);
     if (version === undefined) throw new Error(`the server did not answer on ${api} within 30 s`);
 

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { BASE_NOTEBOOK } from './lib/images.ts';
-import { freePort } from './lib/net.ts';
+import { freePort, jupyterVersion } from './lib/net.ts';
 import { podman, podmanOk } from './lib/podman.ts';
 
 test('Jupyter Server runs as the person and saves files as them', async () => {
@@ -17,14 +17,7 @@ test('Jupyter Server runs as the person and saves files as them', async () => {
     BASE_NOTEBOOK, 'python3', '-m', 'jupyter_server', '--ServerApp.ip=127.0.0.1', `--ServerApp.port=${port}`, '--ServerApp.open_browser=False']);
   try {
     const api = `http://127.0.0.1:${port}/api`;
-    let version: string | undefined;
-    for (let i = 0; i < 150 && version === undefined; i++) {
-      try {
-        version = ((await (await fetch(api)).json()) as { version: string }).version;
-      } catch {
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    const version = await jupyterVersion(api);
     const logs = podman(['logs', name]);
     assert.ok(version, `no answer on ${api}\n${logs.stdout}\n${logs.stderr}`);
     assert.match(logs.stderr, /exec python3 -m jupyter_server .* as alice \(uid 1010, gid 1010\) in \/home\/alice/);

@@ -13,3 +13,15 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** The version a Jupyter server reports at `api` (…/api), polled for up to 30 s; undefined if none answered. */
+export async function jupyterVersion(api: string): Promise<string | undefined> {
+  for (let i = 0; i < 150; i++) {
+    try {
+      return ((await (await fetch(api)).json()) as { version: string }).version;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return undefined;
+}
