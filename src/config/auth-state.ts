@@ -94,6 +94,11 @@ function idFrom(v: unknown): number | undefined {
   return undefined;
 }
 
+/** Stands in for a whole auth_state in messages: its size only, never its content. */
+function hidden(text: string): string {
+  return `${Buffer.byteLength(text)} bytes, not shown`;
+}
+
 /** Renders groups as the `name:gid,name:gid` form NBSTART_GROUPS uses (names cannot hold : or ,). */
 export function groupsText(groups: readonly { name: string; gid: number }[]): string {
   return groups.map((g) => `${g.name}:${g.gid}`).join(',');
@@ -109,11 +114,13 @@ export function authStateValues(src: AuthStateSource, preset: Preset, overrides:
   try {
     doc = JSON.parse(src.text);
   } catch (err) {
-    problems.error(src.label, src.text, `is not JSON (${(err as Error).message})`, 'pass a JSON object such as {"name": "alice", "uid": 1010}');
+    // Neither the text nor V8's message (which quotes it) is shown: an auth_state may hold tokens.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    problems.error(src.label, hidden(src.text), `is not JSON${at ? ` (error at character ${at})` : ''}`, 'pass a JSON object such as {"name": "alice", "uid": 1010}');
     return out;
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    problems.error(src.label, src.text, 'must be a JSON object', 'pass a JSON object such as {"name": "alice", "uid": 1010}');
+    problems.error(src.label, hidden(src.text), 'must be a JSON object', 'pass a JSON object such as {"name": "alice", "uid": 1010}');
     return out;
   }
   const before = problems.errors.length;

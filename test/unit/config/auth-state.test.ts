@@ -99,3 +99,12 @@ test('atPath unwraps one-element lists only', () => {
   assert.deepEqual(atPath({ a: ['x', 'y'] }, 'a'), ['x', 'y']);
   assert.equal(atPath({ a: 1 }, 'a.b'), undefined);
 });
+
+test('a malformed auth_state is never echoed: it may hold tokens', () => {
+  for (const text of ['{"access_token": "gho_SECRET", "name": ', '["gho_SECRET"]']) {
+    const { errors } = values(text);
+    assert.equal(errors.length, 1);
+    assert.doesNotMatch(errors[0]!, /SECRET/);
+    assert.match(errors[0]!, /bytes, not shown/);
+  }
+});

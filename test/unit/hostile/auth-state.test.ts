@@ -17,13 +17,14 @@ const json = (doc: unknown) => JSON.stringify(doc);
 test('not JSON: refused in one line naming the variable, whatever the text holds', () => {
   for (const text of ['{', '{"name":"a",}', "{'name':'a'}", 'NaN', '{"uid":0x10}', '{"uid":01}', '{"uid":+1}', '{"uid":.5}',
     '\ufeff{"name":"a","uid":1}', '{"name":"a\u2028\x1b[31m', '{"name":"a\u0000"}', `{"a":${'['.repeat(10)}`, 'x'.repeat(5_000_000)]) {
-    assertRefused(load(text).problems, VAR, text);
+    // The value is shown by size only: a malformed auth_state may still hold tokens.
+    assertRefused(load(text).problems, VAR, `${Buffer.byteLength(text)} bytes, not shown`);
   }
 });
 
 test('JSON that is not an object is refused', () => {
   for (const text of ['[]', '[{"name":"a","uid":1}]', 'null', '1010', '"alice"', 'true']) {
-    const line = assertRefused(load(text).problems, VAR, text);
+    const line = assertRefused(load(text).problems, VAR, `${Buffer.byteLength(text)} bytes, not shown`);
     assert.match(line, /must be a JSON object/);
   }
 });
