@@ -11,6 +11,7 @@ import type { Note, Op, Plan } from '../plan/ops.ts';
 import { spliceBlock } from '../system/marked-block.ts';
 import { isReadOnly } from '../system/mounts.ts';
 import type { ReadFs } from '../system/read-fs.ts';
+import { staleTemps } from '../plan/stale-temps.ts';
 import type { Hook, PlanContext } from './hook.ts';
 
 export const SSH_DIR = '/etc/ssh';
@@ -129,7 +130,7 @@ export const ssh: Hook = {
         ? { ops: [], notes: [] }
         : { ops: [], notes: [{ level: 'warn', msg: '[ssh.*] sections are set but the container did not start as root: ssh is not configured (start with --user root)' }] };
     }
-    const ops: Op[] = [];
+    const ops: Op[] = staleTemps(ctx.fs, [KNOWN_HOSTS, DROP_IN]);
     const notes: Note[] = [];
     const names = servers.map((s) => s.host).join(', ');
     const why = servers.length > 0 ? `[ssh.*] sections for ${names}` : 'no [ssh.*] sections (any earlier nbstart lines go)';
@@ -164,7 +165,7 @@ export const ssh: Hook = {
     ops.push(...writeOrRemove(ctx.fs, KNOWN_HOSTS, knownHosts, `${keys} host key${keys === 1 ? '' : 's'} for ${names}; other lines kept`, why));
     ops.push(...writeOrRemove(ctx.fs, DROP_IN, dropIn, `Host ${names}: StrictHostKeyChecking yes`, why));
     // Decided now rather than by a failing write after other hooks have applied.
-    if (ops.length > 0 && [KNOWN_HOSTS, DROP_IN].some((p) => isReadOnly(ctx.fs, p))) {
+    if (ops.some((o) => o.kind !== 'remove' || !o.path.endsWith('.nbstart-tmp')) && [KNOWN_HOSTS, DROP_IN].some((p) => isReadOnly(ctx.fs, p))) {
       if (servers.length === 0) return { ops: [], notes: [...notes, { level: 'warn', msg: `${SSH_DIR} is on a read-only filesystem: nbstart's lines from an earlier start stay in it` }] };
       throw new Error(`${SSH_DIR} is on a read-only filesystem, so the [ssh.*] sections for ${names} cannot be written: give the container a writable /etc/ssh (drop readOnlyRootFilesystem) or remove the [ssh.*] sections`);
     }

@@ -182,3 +182,12 @@ test('identity file: {user} is the person, ~ is left to ssh, % is escaped for ss
   assert.equal(identityFileArg('~/.ssh/{user}', 'a%b'), '"~/.ssh/a%%b"');
   assert.throws(() => identityFileArg('/keys/{user}', 'a"b'), /cannot be written to ssh_config/);
 });
+
+test('temp files an interrupted start left in /etc/ssh are removed, with or without [ssh.*] sections', async () => {
+  const files = { 'etc/ssh/.ssh_known_hosts.nbstart-tmp': 'half', 'etc/ssh/ssh_config.d/.nbstart.conf.nbstart-tmp': 'half' };
+  for (const ini of [undefined, INI]) {
+    const plan = await ssh.plan(context(ini, files));
+    const removed = plan.ops.filter((o) => o.kind === 'remove').map((o) => ('path' in o ? o.path : ''));
+    assert.deepEqual(removed, ['/etc/ssh/.ssh_known_hosts.nbstart-tmp', '/etc/ssh/ssh_config.d/.nbstart.conf.nbstart-tmp']);
+  }
+});
