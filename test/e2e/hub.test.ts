@@ -191,6 +191,8 @@ describe('JupyterHub spawns nbstart containers with the identity from auth_state
         LANG: 'C.UTF-8',
         PYTHONDONTWRITEBYTECODE: '1', // no __pycache__ in hub/ from importing nbstart_hub
         CONTAINERS_CONF: path.join(REPO, 'test', 'e2e', 'containers.conf'),
+        // The spawner's podman must see the same storage as the test's (a non-default one included).
+        ...(process.env['CONTAINERS_STORAGE_CONF'] && { CONTAINERS_STORAGE_CONF: process.env['CONTAINERS_STORAGE_CONF'] }),
         JUPYTERHUB_CRYPT_KEY: randomBytes(32).toString('hex'),
         CONFIGPROXY_AUTH_TOKEN: randomBytes(32).toString('hex'),
         NBSTART_E2E_HUB_DIR: dir,
