@@ -41,8 +41,18 @@ export function mountOf(mounts: readonly Mount[], p: string): Mount | undefined 
   return best;
 }
 
+/** The mount table as `fs` sees it, read once per view: nothing nbstart does mounts or unmounts. */
+const tables = new WeakMap<ReadFs, readonly Mount[] | undefined>();
+function mountsOf(fs: ReadFs): readonly Mount[] | undefined {
+  if (!tables.has(fs)) {
+    const text = fs.readText('/proc/self/mountinfo');
+    tables.set(fs, text === undefined ? undefined : parseMountinfo(text));
+  }
+  return tables.get(fs);
+}
+
 /** True when `p` is known to be on a read-only mount; false when it is writable or unknown. */
 export function isReadOnly(fs: ReadFs, p: string): boolean {
-  const text = fs.readText('/proc/self/mountinfo');
-  return text !== undefined && mountOf(parseMountinfo(text), p)?.readOnly === true;
+  const mounts = mountsOf(fs);
+  return mounts !== undefined && mountOf(mounts, p)?.readOnly === true;
 }
