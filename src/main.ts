@@ -6,6 +6,7 @@
 import { parseCli } from './cli.ts';
 import { loadConfig, type Loaded } from './config/load.ts';
 import { ConfigError, formatProblem, ProblemList } from './config/problems.ts';
+import type { Config } from './config/validate.ts';
 import { execvp } from './exec.ts';
 import type { PlanContext } from './hooks/hook.ts';
 import { ROOT_HOOKS, START_HOOKS, USER_HOOKS } from './hooks/index.ts';
@@ -47,7 +48,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const fsr = readFs('');
   const privileged = process.geteuid!() === 0;
-  const enabled = <H extends { name: string }>(hooks: readonly H[]): H[] => hooks.filter((h) => !loaded.config.hooks.disable.includes(h.name));
+  const enabled = <H extends { name: string }>(hooks: readonly H[]): H[] => enabledHooks(hooks, loaded.config);
   const hooksCtx = () => ({ timeoutMs: loaded.config.hooks.timeoutMs, onFailure: loaded.config.hooks.onFailure });
 
   // start phase: start-notebook.d runs first, as the starting user; settings are re-read after it,
@@ -83,7 +84,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // user phase: as the person, planned now that the person's view of the filesystem is in force.
   // A failure here must not keep the person from their notebook: it is logged, noted in the home, and
   // the command starts anyway (root-phase identity errors, above, do stop start-up).
-  const userCtx: PlanContext = { ...ctx, env: state.env, cwd: state.cwd };
+  const userCtx: PlanContext = { ...ctx, cwd: state.cwd };
   try {
     await applyPlanned(await planHooks(enabled(USER_HOOKS), userCtx), { root: '', state, hooks: hooksCtx() }, log);
   } catch (err) {
@@ -105,6 +106,11 @@ function degrade(err: unknown, id: Identity, source: string, state: ExecState, l
   state.cwd = id.home;
 }
 
+/** The hooks of a list that [hooks] disable does not name. */
+function enabledHooks<H extends { name: string }>(hooks: readonly H[], config: Config): H[] {
+  return hooks.filter((h) => !config.hooks.disable.includes(h.name));
+}
+
 /** One plan as text or JSON. */
 function renderPlan(planned: readonly Planned[], ctx: PlanContext, command: readonly string[], json: boolean): string {
   const after = planned.flatMap((p) => p.plan.ops).filter((o) => o.kind === 'chdir').at(-1);
@@ -120,9 +126,12 @@ async function replan(load: (env: Record<string, string | undefined>) => Loaded,
   const privileged = process.geteuid!() === 0;
   const identity = resolveFor(fsr, config, privileged, problems);
   if (problems.errors.length > 0 || !identity) return `${problems.errors.map((p) => `error: ${formatProblem(p)}`).join('\n')}\n`;
-  const enabled = <H extends { name: string }>(hooks: readonly H[]): H[] => hooks.filter((h) => !config.hooks.disable.includes(h.name));
   const ctx: PlanContext = { fs: fsr, env, config, identity, privileged, cwd: safeCwd() };
-  const planned = [...await planHooks(enabled(START_HOOKS), ctx), ...await planHooks(enabled(ROOT_HOOKS), ctx), ...await planHooks(enabled(USER_HOOKS), ctx)];
+  const planned = [
+    ...await planHooks(enabledHooks(START_HOOKS, config), ctx),
+    ...await planHooks(enabledHooks(ROOT_HOOKS, config), ctx),
+    ...await planHooks(enabledHooks(USER_HOOKS, config), ctx),
+  ];
   return renderPlan(planned, ctx, command, json);
 }
 
