@@ -214,6 +214,12 @@ export const umask: Parser<number> = checked((r) => (/^[0-7]{1,4}$/.test(r.value
 export const seconds: Parser<number> = checked((r) => (/^[0-9]{1,6}$/.test(r.value.trim()) ? Number(r.value.trim()) * 1000 : undefined),
   'expected whole seconds from 0 to 999999', (o) => `set ${o} to e.g. 300 (0 for no limit)`);
 
+/** A size in bytes: digits, optionally with K, M, G or T (powers of 1024). */
+export const size: Parser<number> = checked((r) => {
+  const m = /^([0-9]{1,15})\s*([KMGT]?)i?B?$/i.exec(r.value.trim());
+  return m ? Number(m[1]) * 1024 ** ' KMGT'.indexOf((m[2] || ' ').toUpperCase()) : undefined;
+}, 'expected a size such as 1G, 512M or 1048576', (o) => `set ${o} to e.g. 1G`);
+
 /** chown options (-R only). */
 export const chownOpts: Parser<ChownOptions> = checked((r) => parseChownOpts(r.value), 'supports only -R (recursive); nbstart never follows symbolic links',
   (o) => `set ${o} to -R or leave it empty`);

@@ -54,11 +54,13 @@ export const SETTINGS = [
   // [home]: the person's external (e.g. root-squashed NFS) home
   row({ key: 'home.source', env: ['NBSTART_HOME_SOURCE'], default: '(none)', doc: 'external home, e.g. /mnt/home/{user} (the ini value must contain {user}); auth_state home wins', parse: p.homeSource }),
   row({ key: 'home.links', env: ['NBSTART_HOME_LINKS'], default: '(none)', doc: 'comma-separated names linked as /home/<user>/<name> -> <source>/<name>, as the user', parse: p.linkNames, value: [] }),
+  row({ key: 'home.copy_limit', env: ['NBSTART_HOME_COPY_LIMIT'], default: '1G', doc: 'most a copy of the template home may take (bytes, or with K, M, G); past it, or past 20,000 entries, /home/<user> links to the template home instead', parse: p.size, value: 1024 ** 3 }),
   row({ key: 'home.jupyter_config', default: 'jupyter/.jupyter', doc: 'Jupyter config dir under the source, exported as JUPYTER_CONFIG_DIR', parse: p.relativePath('jupyter/.jupyter'), value: 'jupyter/.jupyter' }),
   row({ key: 'home.bashrc', default: 'jupyter/.bashrc', doc: 'user bashrc under the source, sourced by interactive bash (NBSTART_USER_BASHRC)', parse: p.relativePath('jupyter/.bashrc'), value: 'jupyter/.bashrc' }),
   // [hooks]: image authors' scripts (docker-stacks semantics: *.sh sourced, others run if executable)
   row({ key: 'hooks.start_dirs', env: ['NBSTART_START_DIRS'], default: '/usr/local/bin/start-notebook.d', doc: 'comma-separated dirs run first, as the starting user', parse: p.directories, value: ['/usr/local/bin/start-notebook.d'] }),
   row({ key: 'hooks.root_dirs', env: ['NBSTART_ROOT_DIRS'], default: '/usr/local/bin/before-notebook.d', doc: 'comma-separated dirs run as root just before the privilege drop', parse: p.directories, value: ['/usr/local/bin/before-notebook.d'] }),
+  row({ key: 'hooks.as_user', env: ['NBSTART_HOOKS_AS_USER'], default: '10activate-conda-env.sh', doc: 'comma-separated names of root_dirs scripts that run after the drop, as the person, instead of as root (docker-stacks\' conda activation)', parse: p.list, value: ['10activate-conda-env.sh'] }),
   row({ key: 'hooks.user_dirs', env: ['NBSTART_USER_DIRS'], default: '(none)', doc: 'comma-separated dirs run after the drop, as the user, in the home', parse: p.directories, value: [] }),
   row({ key: 'hooks.on_failure', env: ['NBSTART_HOOKS_ON_FAILURE'], default: 'continue', doc: 'continue (log and go on, as start.sh) or abort', parse: p.oneOf(['continue', 'abort'] as const, 'continue or abort', 'expected continue or abort'), value: 'continue' }),
   row({ key: 'hooks.timeout', env: ['NBSTART_HOOKS_TIMEOUT'], default: '300', doc: 'seconds a hook may run before its process group is killed (0: no limit)', parse: p.seconds, value: 300_000 }),

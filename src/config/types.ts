@@ -42,6 +42,8 @@ export interface Config {
     /** Template with {user}. */
     readonly source?: string;
     readonly links: readonly string[];
+    /** Bytes a copy of the template home may read and write. */
+    readonly copyLimit: number;
     /** Relative to the source. */
     readonly jupyterConfig: string;
     readonly bashrc: string;
@@ -72,6 +74,8 @@ export interface Config {
     readonly startDirs: readonly string[];
     readonly rootDirs: readonly string[];
     readonly userDirs: readonly string[];
+    /** Names of root_dirs scripts run after the drop, as the person. */
+    readonly asUser: readonly string[];
     readonly onFailure: OnFailure;
     /** Milliseconds; 0 means no limit. */
     readonly timeoutMs: number;

@@ -29,6 +29,7 @@ export function validate(raw: RawConfig, problems: ProblemList, env: ParseEnv): 
     home: {
       ...defined('source', v('home.source')),
       links: v('home.links'),
+      copyLimit: v('home.copy_limit'),
       jupyterConfig: v('home.jupyter_config'),
       bashrc: v('home.bashrc'),
     },
@@ -49,6 +50,7 @@ export function validate(raw: RawConfig, problems: ProblemList, env: ParseEnv): 
       startDirs: v('hooks.start_dirs'),
       rootDirs: v('hooks.root_dirs'),
       userDirs: v('hooks.user_dirs'),
+      asUser: v('hooks.as_user'),
       onFailure: v('hooks.on_failure'),
       timeoutMs: v('hooks.timeout'),
       disable: v('hooks.disable'),

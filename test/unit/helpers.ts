@@ -8,6 +8,12 @@ import { ProblemList } from '../../src/config/problems.ts';
 import type { Config } from '../../src/config/types.ts';
 import { validate } from '../../src/config/validate.ts';
 import { HOOK_NAMES } from '../../src/hooks/index.ts';
+import type { FileWrite, Op } from '../../src/plan/ops.ts';
+
+/** Every file a plan writes, in order (write-files ops flattened). */
+export function fileWrites(ops: readonly Op[]): FileWrite[] {
+  return ops.flatMap((o) => (o.kind === 'write-files' ? o.files : []));
+}
 
 export const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures');
 
