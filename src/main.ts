@@ -61,9 +61,11 @@ async function start(cli: Cli, load: (env: Record<string, string | undefined>) =
   const state: ExecState = { env: { ...process.env }, cwd: facts.cwd };
   let loaded = load(state.env);
   let log = createLogger(loaded.config.log.level, loaded.config.log.format);
-  if (cli.action === 'run' && state.env[ALREADY_RAN] === '1') return execAgain(commandOf(loaded.config), state.env, log);
-  exitOnSignals((code) => process.exit(code));
   const privileged = facts.euid === 0;
+  // As root the marker is not trusted: it would start the command as root with every capability,
+  // and set-up converges anyway. It still ends a second, non-root run in the same exec chain.
+  if (cli.action === 'run' && state.env[ALREADY_RAN] === '1' && !privileged) return execAgain(commandOf(loaded.config), state.env, log);
+  exitOnSignals((code) => process.exit(code));
   const applyCtx = (config: Config) => ({ root: '', state, scripts: { timeoutMs: config.hooks.timeoutMs, onFailure: onScriptFailure(config) } });
 
   // start phase: start-notebook.d runs first, as the starting user; settings are re-read after it,
