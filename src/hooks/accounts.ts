@@ -6,7 +6,7 @@
 // preloaded, reads for the hooks and the command; the ids themselves still apply through the drop.
 
 import { refitAccounts, type AccountDbs } from '../identity/accounts.ts';
-import type { Identity } from '../identity/identity.ts';
+import { groupList, type Identity } from '../identity/identity.ts';
 import type { FileWrite, Note, Op, Plan } from '../plan/ops.ts';
 import { staleTemps } from '../plan/stale-temps.ts';
 import { refitRecord, REFIT_RECORD } from '../identity/entry.ts';
@@ -54,7 +54,7 @@ export function writeIfChanged(ctx: PlanContext, before: ColonDb, after: ColonDb
   if (wrong && st.kind === 'file') {
     fixed.push({ level: 'warn', msg: `${path} was mode ${st.mode.toString(8).padStart(4, '0')} ${st.uid}:${st.gid}; rewritten ${meta.mode.toString(8).padStart(4, '0')} ${meta.uid}:${meta.gid}` });
   }
-  return [{ path, content: text, ...meta, summary: `${lineDiff(before, after)}; ${why}` }];
+  return [{ path, content: text, ...meta, summary: `${lineDiff(before, after)}; ${why}`, guard: groupList(ctx.identity) }];
 }
 
 export const accounts: Hook = {
@@ -84,7 +84,7 @@ export const accounts: Hook = {
     const record = id.entry === 'root' ? undefined : refitRecord(ctx.config.user.template, id.name);
     const recorded = ctx.fs.readText(REFIT_RECORD);
     if (record !== undefined && (id.name !== ctx.config.user.template || recorded !== undefined) && recorded !== record) {
-      writes.push({ path: REFIT_RECORD, content: record, mode: 0o644, uid: 0, gid: 0, summary: `the template user ${ctx.config.user.template} is now ${id.name}` });
+      writes.push({ path: REFIT_RECORD, content: record, mode: 0o644, uid: 0, gid: 0, summary: `the template user ${ctx.config.user.template} is now ${id.name}`, guard: groupList(id) });
     }
     const notes: Note[] = [...fixed, ...[id.primary, ...id.groups].filter((g) => g.note).map((g) => ({ level: 'info' as const, msg: g.note! }))];
     const stale = staleTemps(ctx.fs, ctx.facts.mounts, DB_PATHS);
