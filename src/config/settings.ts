@@ -62,6 +62,9 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'metrics.cells', env: ['NBSTART_METRICS_CELLS'], default: 'no', doc: 'yes: IPython kernels count executed cells per kernel and notebook (system-wide /etc/ipython config)' },
   { key: 'metrics.path', env: ['NBSTART_METRICS_PATH'], default: '/var/log/nbstart', doc: 'directory (made for the user) for cells.jsonl and cells-<kernel>.prom' },
   { key: 'metrics.formats', env: ['NBSTART_METRICS_FORMATS'], default: 'jsonl,prometheus', doc: 'comma-separated: jsonl (one line per cell), prometheus (textfile-collector file per kernel)' },
+  // [resources]: the container's CPU and memory limits, read from its cgroup (issue 18)
+  { key: 'resources.threads', env: ['NBSTART_THREADS'], default: 'auto', doc: 'auto: OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS, VECLIB_MAXIMUM_THREADS, NUMEXPR_MAX_THREADS = the CPU limit rounded up, when limited; no: none; N: N. A value already set wins' },
+  { key: 'resources.export_limits', env: ['NBSTART_EXPORT_LIMITS'], default: 'yes', doc: 'yes: CPU_LIMIT (cores, e.g. 1.5) and MEM_LIMIT (bytes) from the cgroup, when limited and not already set' },
   // [log]
   { key: 'log.level', env: ['NBSTART_LOG_LEVEL'], flag: '--log-level', default: 'info', doc: 'trace, debug, info, warn, error, fatal or silent' },
   { key: 'log.format', env: ['NBSTART_LOG_FORMAT'], flag: '--log-format', default: 'pretty', doc: 'pretty (coloured on a terminal) or json' },
@@ -91,7 +94,7 @@ export const OTHER_ENV: readonly { name: string; default: string; doc: string }[
 
 /** Names of the built-in hooks, for [hooks] disable (kept in step with src/hooks/index.ts by a unit test). */
 export const BUILTIN_HOOK_NAMES: readonly string[] = [
-  'start-dirs', 'home', 'accounts', 'sudo', 'ssh', 'chown', 'nss-wrapper', 'environment', 'label', 'metrics', 'root-dirs', 'home-links', 'user-dirs',
+  'start-dirs', 'home', 'accounts', 'sudo', 'ssh', 'chown', 'nss-wrapper', 'environment', 'resources', 'label', 'metrics', 'root-dirs', 'home-links', 'user-dirs',
 ];
 
 export const DEFAULT_CONFIG_FILE = '/etc/nbstart/nbstart.ini';

@@ -5,6 +5,7 @@ import { validateLabel, type LabelConfig } from './label.ts';
 import type { RawConfig, RawValue } from './layers.ts';
 import { validateMetrics, type MetricsConfig } from './metrics.ts';
 import { INVISIBLE_CHAR, type ProblemList } from './problems.ts';
+import { validateResources, type ResourcesConfig } from './resources.ts';
 import { groupNameProblem, MAX_GROUPS } from './auth-state.ts';
 import type { WantedGroup } from '../identity/resolve.ts';
 import { didYouMean } from './layers.ts';
@@ -64,6 +65,7 @@ export interface Config {
   readonly ssh: readonly SshServer[];
   readonly label: LabelConfig;
   readonly metrics: MetricsConfig;
+  readonly resources: ResourcesConfig;
   /** Where each setting's value came from, for messages that name it. */
   readonly origins: ReadonlyMap<string, string>;
 }
@@ -331,6 +333,7 @@ export function validate(raw: RawConfig, problems: ProblemList): Config {
     ssh: validateSsh(raw, problems),
     label: validateLabel(raw, problems),
     metrics: validateMetrics(raw, problems),
+    resources: validateResources(raw, problems),
     origins,
   };
 }

@@ -7,9 +7,13 @@ import type { ReadFs } from './read-fs.ts';
 
 export interface Mount {
   readonly point: string;
+  /** The directory of the filesystem mounted there (a bind mount's or a cgroup's own path). */
+  readonly root: string;
   /** The mount or its filesystem is read-only. */
   readonly readOnly: boolean;
   readonly fstype: string;
+  /** Options of the filesystem itself (for cgroup v1, its controllers). */
+  readonly superOptions: readonly string[];
 }
 
 /** mountinfo escapes space, tab, newline and backslash in paths as \ooo. */
@@ -26,7 +30,7 @@ export function parseMountinfo(text: string): Mount[] {
     if (f.length < 10 || sep < 0 || f[sep + 1] === undefined) continue;
     const opts = f[5]!.split(',');
     const superOpts = (f[sep + 3] ?? '').split(',');
-    out.push({ point: unescape(f[4]!), readOnly: opts.includes('ro') || superOpts.includes('ro'), fstype: f[sep + 1]! });
+    out.push({ point: unescape(f[4]!), root: unescape(f[3]!), readOnly: opts.includes('ro') || superOpts.includes('ro'), fstype: f[sep + 1]!, superOptions: superOpts });
   }
   return out;
 }
@@ -43,7 +47,8 @@ export function mountOf(mounts: readonly Mount[], p: string): Mount | undefined 
 
 /** The mount table as `fs` sees it, read once per view: nothing nbstart does mounts or unmounts. */
 const tables = new WeakMap<ReadFs, readonly Mount[] | undefined>();
-function mountsOf(fs: ReadFs): readonly Mount[] | undefined {
+/** The mount table of `fs`, or undefined when /proc/self/mountinfo cannot be read. */
+export function mountsOf(fs: ReadFs): readonly Mount[] | undefined {
   if (!tables.has(fs)) {
     const text = fs.readText('/proc/self/mountinfo');
     tables.set(fs, text === undefined ? undefined : parseMountinfo(text));
