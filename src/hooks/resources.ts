@@ -17,36 +17,44 @@ export const resources: Hook = {
   summary: 'CPU_LIMIT, MEM_LIMIT and thread caps (OMP_NUM_THREADS, ...) from the container\'s cgroup limits',
   async plan(ctx: PlanContext): Promise<Plan> {
     const { threads, exportLimits } = ctx.config.resources;
-    const origin = (key: string, fallback: string): string => ctx.config.origins.get(`resources.${key}`) ?? `[resources] ${key} = ${fallback} (the default)`;
+    const setting = (key: string, value: string): string => {
+      const origin = ctx.config.origins.get(`resources.${key}`);
+      return origin === undefined ? `[resources] ${key} = ${value} (default)` : `${origin} = ${value}`;
+    };
+    const threadsSetting = setting('threads', String(threads));
     const notes: Note[] = [];
-    if (!exportLimits) notes.push({ level: 'info', msg: `CPU_LIMIT and MEM_LIMIT are not exported: ${origin('export_limits', 'yes')} is no` });
-    if (threads === 'no') notes.push({ level: 'info', msg: `no thread caps: ${origin('threads', 'auto')} is no` });
-    if (!exportLimits && threads !== 'auto') return { ops: wanted(ctx, threadsFixed(threads, origin), notes), notes };
+    if (!exportLimits) notes.push({ level: 'info', msg: `CPU_LIMIT and MEM_LIMIT are not exported: ${setting('export_limits', 'no')}` });
+    if (threads === 'no') notes.push({ level: 'info', msg: `no thread caps: ${threadsSetting}` });
+    const fixed = typeof threads === 'number' ? THREAD_VARS.map((name): Want => [name, String(threads), threadsSetting]) : [];
+    if (!exportLimits && threads !== 'auto') return { ops: setEnv(ctx, fixed, notes), notes };
 
     const limits = readCgroupLimits(ctx.fs);
     for (const w of limits.warnings) notes.push({ level: 'warn', msg: `${w}; the start goes on` });
-    const want: [string, string, string][] = [];
-    if (exportLimits && limits.cpu) want.push(['CPU_LIMIT', formatCores(limits.cpu.cores), limits.cpu.from]);
-    if (exportLimits && limits.memory) want.push(['MEM_LIMIT', String(limits.memory.bytes), limits.memory.from]);
-    if (threads === 'auto' && limits.cpu) {
-      const why = `the CPU limit ${formatCores(limits.cpu.cores)} rounded up (${origin('threads', 'auto')}; ${limits.cpu.from})`;
-      for (const name of THREAD_VARS) want.push([name, String(limits.cpu.threads), why]);
-    } else want.push(...threadsFixed(threads, origin));
-    if (!limits.cpu && !limits.memory) {
+    const { cpu, memory } = limits;
+    if (!cpu && !memory) {
       const where = limits.dirs.length > 0 ? `in ${limits.dirs.join(', ')}` : '(no cgroup found in /proc/self/cgroup and /proc/self/mountinfo)';
       notes.push({ level: 'info', msg: `no CPU or memory limit ${where}: nothing to export` });
+    } else {
+      const what = [cpu ? `${formatCores(cpu.cores)} CPUs` : 'CPUs unlimited', memory ? `${memory.bytes} bytes of memory` : 'memory unlimited'];
+      notes.push({ level: 'info', msg: `cgroup limits: ${what.join(', ')}` });
     }
-    return { ops: wanted(ctx, want, notes), notes };
+    const want: Want[] = [];
+    if (exportLimits && cpu) want.push(['CPU_LIMIT', formatCores(cpu.cores), cpu.from]);
+    if (exportLimits && memory) want.push(['MEM_LIMIT', String(memory.bytes), memory.from]);
+    if (threads === 'auto' && cpu) {
+      // CPU_LIMIT's line names the file; without it, this one does.
+      const why = `the CPU limit ${formatCores(cpu.cores)}${exportLimits ? '' : ` (${cpu.from})`} rounded up; ${threadsSetting}`;
+      for (const name of THREAD_VARS) want.push([name, String(cpu.threads), why]);
+    }
+    return { ops: setEnv(ctx, [...want, ...fixed], notes), notes };
   },
 };
 
-/** The thread caps of `threads = N`. */
-function threadsFixed(threads: 'auto' | 'no' | number, origin: (key: string, fallback: string) => string): [string, string, string][] {
-  return typeof threads === 'number' ? THREAD_VARS.map((name) => [name, String(threads), origin('threads', 'auto')]) : [];
-}
+/** A variable, its value and why. */
+type Want = readonly [string, string, string];
 
 /** set-env ops for the variables not set already; the ones that are set are kept, with a note. */
-function wanted(ctx: PlanContext, want: readonly [string, string, string][], notes: Note[]): Op[] {
+function setEnv(ctx: PlanContext, want: readonly Want[], notes: Note[]): Op[] {
   const ops: Op[] = [];
   for (const [name, value, why] of want) {
     const had = ctx.env[name];

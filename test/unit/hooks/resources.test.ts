@@ -39,8 +39,8 @@ test('--cpus 1.5 --memory 1g: CPU_LIMIT=1.5, MEM_LIMIT in bytes, five thread cap
   const why = Object.fromEntries(plan.ops.map((o) => [o.kind === 'set-env' ? o.name : '', o.why]));
   assert.equal(why['CPU_LIMIT'], QUOTA_WHY);
   assert.equal(why['MEM_LIMIT'], '/sys/fs/cgroup/memory/memory.limit_in_bytes 1073741824');
-  assert.equal(why['OMP_NUM_THREADS'], `the CPU limit 1.5 rounded up ([resources] threads = auto (the default); ${QUOTA_WHY})`);
-  assert.deepEqual(plan.notes, []);
+  assert.equal(why['OMP_NUM_THREADS'], 'the CPU limit 1.5 rounded up; [resources] threads = auto (default)');
+  assert.deepEqual(plan.notes, [{ level: 'info', msg: 'cgroup limits: 1.5 CPUs, 1073741824 bytes of memory' }]);
 });
 
 test('a value already set (the spawner\'s) wins, and the plan says so', async () => {
@@ -50,8 +50,8 @@ test('a value already set (the spawner\'s) wins, and the plan says so', async ()
   assert.equal(env['MEM_LIMIT'], undefined);
   assert.equal(env['MKL_NUM_THREADS'], '2');
   assert.equal(env['CPU_LIMIT'], '1.5');
-  assert.deepEqual(plan.notes.map((n) => n.msg.replace(/ \(nbstart would.*/, '')), ['MEM_LIMIT=536870912 is already set and kept', 'OMP_NUM_THREADS=1 is already set and kept']);
-  assert.match(plan.notes[0]!.msg, /nbstart would set 1073741824: \/sys\/fs\/cgroup\/memory\/memory\.limit_in_bytes 1073741824\)$/);
+  assert.deepEqual(plan.notes.slice(1).map((n) => n.msg.replace(/ \(nbstart would.*/, '')), ['MEM_LIMIT=536870912 is already set and kept', 'OMP_NUM_THREADS=1 is already set and kept']);
+  assert.match(plan.notes[1]!.msg, /nbstart would set 1073741824: \/sys\/fs\/cgroup\/memory\/memory\.limit_in_bytes 1073741824\)$/);
 });
 
 test('unlimited: nothing is set, and the plan says where it looked', async () => {
@@ -72,16 +72,17 @@ test('--cpuset-cpus 0: CPU_LIMIT=1 and caps of 1 from the cpuset; memory unlimit
 test('threads = no keeps the limits; export_limits = no keeps the caps; both are named in the plan', async () => {
   const noThreads = await resources.plan(rootContext({ NBSTART_THREADS: 'no' }, LIMITED));
   assert.deepEqual(envOf(noThreads), { CPU_LIMIT: '1.5', MEM_LIMIT: '1073741824' });
-  assert.deepEqual(noThreads.notes.map((n) => n.msg), ['no thread caps: NBSTART_THREADS is no']);
+  assert.equal(noThreads.notes[0]!.msg, 'no thread caps: NBSTART_THREADS = no');
   const noExport = await resources.plan(withIni(rootContext({}, LIMITED), {}, '[resources]\nexport_limits = no\n'));
   assert.deepEqual(envOf(noExport), caps('2'));
-  assert.deepEqual(noExport.notes.map((n) => n.msg), ['CPU_LIMIT and MEM_LIMIT are not exported: [resources] export_limits in /etc/nbstart/nbstart.ini is no']);
+  assert.equal(noExport.notes[0]!.msg, 'CPU_LIMIT and MEM_LIMIT are not exported: [resources] export_limits in /etc/nbstart/nbstart.ini = no');
+  assert.equal(noExport.ops[0]!.why, `the CPU limit 1.5 (${QUOTA_WHY}) rounded up; [resources] threads = auto (default)`, 'without CPU_LIMIT the caps name the file');
 });
 
 test('threads = N sets N whatever the limit, the setting as the why; the environment still wins', async () => {
   const plan = await resources.plan(withIni(rootContext({}, UNLIMITED), { OPENBLAS_NUM_THREADS: '8' }, '[resources]\nthreads = 3\n'));
   assert.deepEqual(envOf(plan), { OMP_NUM_THREADS: '3', MKL_NUM_THREADS: '3', VECLIB_MAXIMUM_THREADS: '3', NUMEXPR_MAX_THREADS: '3' });
-  assert.ok(plan.ops.every((o) => o.why === '[resources] threads in /etc/nbstart/nbstart.ini'));
+  assert.ok(plan.ops.every((o) => o.why === '[resources] threads in /etc/nbstart/nbstart.ini = 3'));
   const fixed = await resources.plan(rootContext({ NBSTART_THREADS: '4', NBSTART_EXPORT_LIMITS: 'no' }, LIMITED));
   assert.deepEqual(envOf(fixed), caps('4'));
 });
@@ -94,7 +95,10 @@ test('a non-root start plans the same', async () => {
 test('a malformed cgroup file is a warning; the other limits still go out', async () => {
   const plan = await resources.plan(rootContext({}, { ...LIMITED, 'sys/fs/cgroup/memory/memory.limit_in_bytes': '1g\n' }));
   assert.deepEqual(envOf(plan), { CPU_LIMIT: '1.5', ...caps('2') });
-  assert.deepEqual(plan.notes, [{ level: 'warn', msg: '/sys/fs/cgroup/memory/memory.limit_in_bytes: "1g" is not a number of bytes; no memory limit read from it; the start goes on' }]);
+  assert.deepEqual(plan.notes, [
+    { level: 'warn', msg: '/sys/fs/cgroup/memory/memory.limit_in_bytes: "1g" is not a number of bytes; no memory limit read from it; the start goes on' },
+    { level: 'info', msg: 'cgroup limits: 1.5 CPUs, memory unlimited' },
+  ]);
 });
 
 test('nbstart plan shows each value and where it came from', async () => {
@@ -103,5 +107,6 @@ test('nbstart plan shows each value and where it came from', async () => {
   assert.match(text, /^\[resources\] \(root phase\) CPU_LIMIT, MEM_LIMIT and thread caps/m);
   assert.match(text, new RegExp(`^  - set CPU_LIMIT=1\\.5  # ${QUOTA_WHY.replace(/[./]/g, '\\$&')}$`, 'm'));
   assert.match(text, /^ {2}- set MEM_LIMIT=1073741824 {2}# \/sys\/fs\/cgroup\/memory\/memory\.limit_in_bytes 1073741824$/m);
-  assert.match(text, /^ {2}- set NUMEXPR_MAX_THREADS=2 {2}# NBSTART_THREADS$/m);
+  assert.match(text, /^ {2}- set NUMEXPR_MAX_THREADS=2 {2}# NBSTART_THREADS = 2$/m);
+  assert.match(text, /^ {2}· cgroup limits: 1\.5 CPUs, 1073741824 bytes of memory$/m);
 });
