@@ -94,7 +94,7 @@ export const OTHER_ENV: readonly { name: string; default: string; doc: string }[
 
 /** Names of the built-in hooks, for [hooks] disable (kept in step with src/hooks/index.ts by a unit test). */
 export const BUILTIN_HOOK_NAMES: readonly string[] = [
-  'start-dirs', 'home', 'accounts', 'sudo', 'ssh', 'chown', 'nss-wrapper', 'environment', 'resources', 'label', 'metrics', 'root-dirs', 'home-links', 'user-dirs',
+  'start-dirs', 'home', 'accounts', 'sudo', 'ssh', 'chown', 'nss-wrapper', 'resources', 'environment', 'label', 'metrics', 'root-dirs', 'home-links', 'user-dirs',
 ];
 
 export const DEFAULT_CONFIG_FILE = '/etc/nbstart/nbstart.ini';

@@ -1,10 +1,11 @@
 // The one ordered list of built-in hooks. Static imports: the packager cannot follow dynamic require.
 //
 // start phase (as the starting user): start-dirs
-// root phase (before the drop):       home → accounts → sudo → ssh → chown → nss-wrapper → environment → resources → label → metrics → root-dirs
+// root phase (before the drop):       home → accounts → sudo → ssh → chown → nss-wrapper → resources → environment → label → metrics → root-dirs
 // user phase (after the drop):        home-links → user-dirs
 // `home` runs before `accounts` so that a crash between them converges on restart: the home's
 // ownership is refitted while /etc/passwd still names the old uid.
+// `resources` runs before `environment` so that JUPYTER_ENV_VARS_TO_UNSET can remove what it exports.
 
 import { accounts } from './accounts.ts';
 import { chown } from './chown.ts';
@@ -23,7 +24,7 @@ import { sudo } from './sudo.ts';
 import { userDirs } from './user-dirs.ts';
 
 export const START_HOOKS: readonly Hook<StartContext>[] = [startDirs];
-export const ROOT_HOOKS: readonly Hook[] = [home, accounts, sudo, ssh, chown, nssWrapper, environment, resources, label, metrics, rootDirs];
+export const ROOT_HOOKS: readonly Hook[] = [home, accounts, sudo, ssh, chown, nssWrapper, resources, environment, label, metrics, rootDirs];
 export const USER_HOOKS: readonly Hook[] = [homeLinks, userDirs];
 
 /** Every built-in hook's name, in run order. */

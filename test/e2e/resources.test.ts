@@ -48,6 +48,10 @@ const CASES: Case[] = [
     name: 'NBSTART_THREADS=3 NBSTART_EXPORT_LIMITS=no: caps of 3, no CPU_LIMIT or MEM_LIMIT',
     flags: ['--cpus', '1.5', '--memory', '1g'], env: { NBSTART_THREADS: '3', NBSTART_EXPORT_LIMITS: 'no' }, stdout: vars(caps(3)),
   },
+  {
+    name: 'JUPYTER_ENV_VARS_TO_UNSET still removes a variable nbstart would export',
+    flags: ['--cpus', '2', '--memory', '1g'], env: { JUPYTER_ENV_VARS_TO_UNSET: 'MEM_LIMIT,OMP_NUM_THREADS' }, stdout: vars({ CPU_LIMIT: 2, ...caps(2), OMP_NUM_THREADS: 'unset' }),
+  },
   { name: 'NBSTART_THREADS=no: the limits only', flags: ['--cpus', '2'], env: { NBSTART_THREADS: 'no' }, stdout: vars({ CPU_LIMIT: 2 }) },
 ];
 
