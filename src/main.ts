@@ -6,7 +6,7 @@
 import { parseCli } from './cli.ts';
 import { loadConfig, type Loaded } from './config/load.ts';
 import { ConfigError, formatProblem, ProblemList } from './config/problems.ts';
-import type { Config } from './config/validate.ts';
+import type { Config } from './config/types.ts';
 import { execvp } from './exec.ts';
 import type { PlanContext } from './hooks/hook.ts';
 import { ROOT_HOOKS, START_HOOKS, USER_HOOKS } from './hooks/index.ts';

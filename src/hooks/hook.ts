@@ -1,6 +1,6 @@
 // The shape every built-in hook has: a name, a phase, and a pure plan().
 
-import type { Config } from '../config/validate.ts';
+import type { Config } from '../config/types.ts';
 import type { Identity } from '../identity/identity.ts';
 import type { Plan } from '../plan/ops.ts';
 import type { ReadFs } from '../system/read-fs.ts';

@@ -1,6 +1,6 @@
 // Resolves the desired Identity (pure): configuration + the image's passwd/group → who to become.
 
-import type { Config } from '../config/validate.ts';
+import type { Config, WantedGroup } from '../config/types.ts';
 import type { ProblemList } from '../config/problems.ts';
 import { groupEntries, parseDb, passwdEntries, type ColonDb, type GroupEntry, type PasswdEntry } from '../system/colon-db.ts';
 import type { ReadFs } from '../system/read-fs.ts';
@@ -9,11 +9,6 @@ import { distinctGroupName, sanitizeGroupName } from './group-names.ts';
 import { placeHome } from './home-place.ts';
 import type { Identity, ResolvedGroup } from './identity.ts';
 
-/** A group the person belongs to, as the hub or env names it. */
-export interface WantedGroup {
-  readonly name: string;
-  readonly gid: number;
-}
 
 export interface ResolveInput {
   readonly config: Config;
