@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cssString } from '../../src/system/css.ts';
 import { dumpDom, screenshot } from './lib/chromium.ts';
-import { CLASSIC_NOTEBOOK, PLAIN_STACKS } from './lib/images.ts';
+import { BASE_NOTEBOOK, PLAIN_STACKS } from './lib/images.ts';
 import { decodePng, findPixels, type Box } from './lib/png.ts';
 import { buildImage, REPO, run, show } from './lib/podman.ts';
 import { startServer, type Server } from './lib/server.ts';
@@ -33,7 +33,7 @@ after(() => {
 });
 
 async function server(env: Record<string, string>): Promise<Server> {
-  const s = await startServer({ image: CLASSIC_NOTEBOOK, env: { NB_USER: 'alice', NB_UID: '1010', ...env } });
+  const s = await startServer({ image: BASE_NOTEBOOK, env: { NB_USER: 'alice', NB_UID: '1010', ...env } });
   servers.push(s);
   return s;
 }
@@ -106,7 +106,7 @@ test('hooks converge: a label set then unset leaves no file behind; the second i
     'NBSTART_LABEL= /usr/local/bin/nbstart true 2>/tmp/3.log; grep -c "\\[label\\] removed" /tmp/3.log',
     `ls ${files} 2>/dev/null | wc -l`,
   ].join('; ');
-  const r = run({ image: CLASSIC_NOTEBOOK, user: 'root', extra: ['--entrypoint', 'sh'], command: ['-c', script] });
+  const r = run({ image: BASE_NOTEBOOK, user: 'root', extra: ['--entrypoint', 'sh'], command: ['-c', script] });
   assert.equal(r.stdout, '3\n0\n3\n0\n', show(r));
 });
 
@@ -118,7 +118,7 @@ test('bad labels stop the start with one line naming the setting, and nothing is
   ];
   for (const [env, re] of cases) {
     const script = '/usr/local/bin/nbstart true; echo "rc=$? etc-jupyter=$(test -e /etc/jupyter && echo yes || echo no)"';
-    const r = run({ image: CLASSIC_NOTEBOOK, user: 'root', env, extra: ['--entrypoint', 'sh'], command: ['-c', script] });
+    const r = run({ image: BASE_NOTEBOOK, user: 'root', env, extra: ['--entrypoint', 'sh'], command: ['-c', script] });
     assert.equal(r.stdout, 'rc=1 etc-jupyter=no\n', show(r));
     assert.match(r.stderr, re, show(r));
   }
