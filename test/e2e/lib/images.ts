@@ -11,6 +11,8 @@ export const BASE_NOTEBOOK = `localhost/nbstart-base-notebook:${TAG}`;
 export const HUB_NOTEBOOK = BASE_NOTEBOOK;
 export const PLAIN_STACKS = `localhost/nbstart-plain-stacks:${TAG}`;
 export const SHIMMED = `localhost/nbstart-plain-stacks-shim:${TAG}`;
+/** base-notebook with numpy and threadpoolctl, for the resources test's kernel. */
+export const NUMPY_NOTEBOOK = `localhost/nbstart-numpy-notebook:${TAG}`;
 
 /** What base-notebook installs from PyPI. */
 export const BASE_NOTEBOOK_WHEELS = {
@@ -25,6 +27,11 @@ export function buildAll(): void {
   buildImage({
     tag: BASE_NOTEBOOK, dockerfile: 'docker-stacks/base-notebook/Dockerfile', inputs: ['docker-stacks/base-notebook'], context: 'docker-stacks/base-notebook',
     buildArgs: { BASE_IMAGE: FOUNDATION }, from: [FOUNDATION], wheels: BASE_NOTEBOOK_WHEELS,
+  });
+  buildImage({
+    tag: NUMPY_NOTEBOOK, dockerfile: 'test/e2e/images/numpy-notebook/Dockerfile', inputs: ['test/e2e/images/numpy-notebook'], context: 'test/e2e/images/numpy-notebook',
+    buildArgs: { BASE_IMAGE: BASE_NOTEBOOK }, from: [BASE_NOTEBOOK],
+    wheels: { name: 'numpy-notebook', requirements: ['test/e2e/images/numpy-notebook/requirements.txt'], constraints: ['test/e2e/images/numpy-notebook/constraints.txt', ...BASE_NOTEBOOK_WHEELS.constraints] },
   });
   buildImage({ tag: PLAIN_STACKS, dockerfile: 'test/e2e/images/plain-stacks/Dockerfile', inputs: ['test/e2e/images/plain-stacks'], buildArgs: { BASE_IMAGE }, from: [BASE_IMAGE], context: 'test/e2e/images/plain-stacks' });
   buildImage({ tag: SHIMMED, dockerfile: 'shim-layer/Dockerfile', inputs: ['shim-layer', 'dist/nbstart'], buildArgs: { BASE_IMAGE: PLAIN_STACKS }, from: [PLAIN_STACKS] });
