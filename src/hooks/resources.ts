@@ -35,7 +35,7 @@ export const resources: Hook = {
       const where = limits.dirs.length > 0 ? `in ${limits.dirs.join(', ')}` : '(no cgroup found in /proc/self/cgroup and /proc/self/mountinfo)';
       notes.push({ level: 'info', msg: `no CPU or memory limit ${where}: nothing to export` });
     } else {
-      const what = [cpu ? `${formatCores(cpu.cores)} CPUs` : 'CPUs unlimited', memory ? `${memory.bytes} bytes of memory` : 'memory unlimited'];
+      const what = [cpu ? `${formatCores(cpu.cores)} CPU${cpu.cores === 1 ? '' : 's'}` : 'CPUs unlimited', memory ? `${memory.bytes} bytes of memory` : 'memory unlimited'];
       notes.push({ level: 'info', msg: `cgroup limits: ${what.join(', ')}` });
     }
     const want: Want[] = [];

@@ -67,6 +67,7 @@ test('--cpuset-cpus 0: CPU_LIMIT=1 and caps of 1 from the cpuset; memory unlimit
   const plan = await resources.plan(rootContext({}, v1('-1', '9223372036854771712', '0')));
   assert.deepEqual(envOf(plan), { CPU_LIMIT: '1', ...caps('1') });
   assert.match(plan.ops[0]!.why, /^\/sys\/fs\/cgroup\/cpuset\/cpuset\.cpus 0$/);
+  assert.deepEqual(plan.notes, [{ level: 'info', msg: 'cgroup limits: 1 CPU, memory unlimited' }]);
 });
 
 test('threads = no keeps the limits; export_limits = no keeps the caps; both are named in the plan', async () => {
