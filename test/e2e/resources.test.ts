@@ -4,9 +4,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { FOUNDATION } from './lib/images.ts';
-import { run, show } from './lib/podman.ts';
+import { FOUNDATION, NUMPY_NOTEBOOK } from './lib/images.ts';
+import { runCell } from './lib/kernel.ts';
+import { freePort, jupyterVersion } from './lib/net.ts';
+import { podman, podmanOk, run, show } from './lib/podman.ts';
 
 const VARS = ['CPU_LIMIT', 'MEM_LIMIT', 'OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS', 'VECLIB_MAXIMUM_THREADS', 'NUMEXPR_MAX_THREADS'];
 const PRINT = ['sh', '-c', `for v in ${VARS.join(' ')}; do eval "echo $v=\\\${$v-unset}"; done`];
@@ -79,4 +82,57 @@ test('a bad [resources] value stops the start with one line naming it, exit 1', 
   const r = run({ image: FOUNDATION, user: 'root', env: { NBSTART_THREADS: 'many' }, extra: ['--cpus', '1'], command: ['true'] });
   assert.equal(r.code, 1, show(r));
   assert.match(r.stderr, /NBSTART_THREADS: expected auto, no, or a whole number from 1 to 4096, got "many"; fix: /, show(r));
+});
+
+// The cell a person would run: the variables as the kernel sees them, and the size of the thread
+// pools numpy's OpenBLAS really started (threadpoolctl asks the loaded library itself).
+const CELL = `import json, os
+import numpy
+from threadpoolctl import threadpool_info
+print(json.dumps({
+    "env": {k: os.environ.get(k) for k in ${JSON.stringify(VARS)}},
+    "pools": sorted({"%s:%d" % (p["internal_api"], p["num_threads"]) for p in threadpool_info()}),
+    "cpus": len(os.sched_getaffinity(0)),
+    "uid": os.getuid(),
+}))`;
+
+interface Seen {
+  readonly env: Record<string, string | null>;
+  readonly pools: string[];
+  readonly cpus: number;
+  readonly uid: number;
+}
+
+/** Starts numpy-notebook's default command (JupyterLab) through nbstart with `flags`, runs CELL in a new kernel. */
+async function kernelSees(flags: readonly string[]): Promise<Seen> {
+  const port = await freePort();
+  const token = randomBytes(16).toString('hex');
+  const name = `nbstart-resources-${process.pid}-${port}`;
+  podmanOk(['run', '-d', '--pull=never', '--name', name, '--network', 'host', '--user', 'root', ...flags,
+    '-e', 'NB_USER=alice', '-e', 'NB_UID=1010', '-e', `JUPYTER_TOKEN=${token}`,
+    NUMPY_NOTEBOOK, 'start-notebook.py', '--ServerApp.ip=127.0.0.1', `--ServerApp.port=${port}`]);
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    const logs = (): string => { const r = podman(['logs', name]); return `${r.stdout}${r.stderr}`; };
+    assert.ok(await jupyterVersion(`${base}/api`), `no server on ${base}\n${logs()}`);
+    const r = await runCell(base, token, CELL);
+    assert.equal(r.error, undefined, `${r.error}\n${r.stderr}\n${logs()}`);
+    return JSON.parse(r.stdout) as Seen;
+  } finally {
+    podman(['rm', '-f', '-t', '0', name]);
+  }
+}
+
+test('a notebook kernel under --cpus 1 --memory 1g sees the caps, and numpy\'s OpenBLAS pool is 1 thread', async () => {
+  const seen = await kernelSees(['--cpus', '1', '--memory', '1g']);
+  assert.equal(seen.uid, 1010, 'the kernel runs as the person');
+  assert.deepEqual(seen.env, { CPU_LIMIT: '1', MEM_LIMIT: String(GIB), OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1', VECLIB_MAXIMUM_THREADS: '1', NUMEXPR_MAX_THREADS: '1' });
+  assert.deepEqual(seen.pools, ['openblas:1']);
+});
+
+test('without limits the same kernel has none of the variables and OpenBLAS takes every CPU (the control)', async () => {
+  const seen = await kernelSees([]);
+  assert.deepEqual(seen.env, Object.fromEntries(VARS.map((v) => [v, null])));
+  assert.deepEqual(seen.pools, [`openblas:${seen.cpus}`]);
+  assert.ok(seen.cpus > 1 || onlineCpus === '0', `this machine has ${seen.cpus} CPUs: the capped case above could not tell a cap from the default`);
 });
