@@ -56,7 +56,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'exec.umask', env: ['NB_UMASK'], default: 'inherited (usually 022)', doc: 'octal umask for hooks and the command' },
   { key: 'exec.unset', env: ['JUPYTER_ENV_VARS_TO_UNSET'], default: '(empty)', doc: 'comma-separated variables removed before exec' },
   // [label]: a text strip beside the Jupyter logo (issue 9)
-  { key: 'label.text', env: ['NBSTART_LABEL'], default: '(empty: no label)', doc: 'text shown beside the logo of the classic notebook UI; at most 64 characters, no control characters' },
+  { key: 'label.text', env: ['NBSTART_LABEL'], default: '(empty: no label)', doc: 'text shown beside the logo of JupyterLab and Notebook 7; at most 64 characters, no control characters' },
   { key: 'label.color', env: ['NBSTART_LABEL_COLOR'], default: '#f37726', doc: 'background of the label: #rgb, #rrggbb or a basic CSS colour name (red, navy, teal, ...)' },
   // [metrics]: cells-run counting in IPython kernels (issue 9)
   { key: 'metrics.cells', env: ['NBSTART_METRICS_CELLS'], default: 'no', doc: 'yes: IPython kernels count executed cells per kernel and notebook (system-wide /etc/ipython config)' },
