@@ -4,12 +4,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { FOUNDATION, NUMPY_NOTEBOOK } from './lib/images.ts';
-import { runCell } from './lib/kernel.ts';
-import { freePort, jupyterVersion } from './lib/net.ts';
-import { podman, podmanOk, run, show } from './lib/podman.ts';
+import { openSession } from './lib/kernel.ts';
+import { run, show } from './lib/podman.ts';
+import { startServer } from './lib/server.ts';
 
 const VARS = ['CPU_LIMIT', 'MEM_LIMIT', 'OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS', 'VECLIB_MAXIMUM_THREADS', 'NUMEXPR_MAX_THREADS'];
 const PRINT = ['sh', '-c', `for v in ${VARS.join(' ')}; do eval "echo $v=\\\${$v-unset}"; done`];
@@ -105,21 +104,18 @@ interface Seen {
 
 /** Starts numpy-notebook's default command (JupyterLab) through nbstart with `flags`, runs CELL in a new kernel. */
 async function kernelSees(flags: readonly string[]): Promise<Seen> {
-  const port = await freePort();
-  const token = randomBytes(16).toString('hex');
-  const name = `nbstart-resources-${process.pid}-${port}`;
-  podmanOk(['run', '-d', '--pull=never', '--name', name, '--network', 'host', '--user', 'root', ...flags,
-    '-e', 'NB_USER=alice', '-e', 'NB_UID=1010', '-e', `JUPYTER_TOKEN=${token}`,
-    NUMPY_NOTEBOOK, 'start-notebook.py', '--ServerApp.ip=127.0.0.1', `--ServerApp.port=${port}`]);
+  const server = await startServer({ image: NUMPY_NOTEBOOK, env: { NB_USER: 'alice', NB_UID: '1010' }, extra: flags });
   try {
-    const base = `http://127.0.0.1:${port}`;
-    const logs = (): string => { const r = podman(['logs', name]); return `${r.stdout}${r.stderr}`; };
-    assert.ok(await jupyterVersion(`${base}/api`), `no server on ${base}\n${logs()}`);
-    const r = await runCell(base, token, CELL);
-    assert.equal(r.error, undefined, `${r.error}\n${r.stderr}\n${logs()}`);
-    return JSON.parse(r.stdout) as Seen;
+    const session = await openSession(server, 'limits.ipynb');
+    try {
+      const cell = await session.run(CELL);
+      assert.equal(cell.status, 'ok', `${cell.error}\n${server.logs()}`);
+      return JSON.parse(cell.stdout) as Seen;
+    } finally {
+      await session.close();
+    }
   } finally {
-    podman(['rm', '-f', '-t', '0', name]);
+    server.stop();
   }
 }
 
