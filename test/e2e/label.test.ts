@@ -23,7 +23,7 @@ const servers: Server[] = [];
 
 before(() => {
   buildImage({
-    tag: SHIM_LABELLED, dockerfile: 'shim-layer/Dockerfile', inputs: ['shim-layer', 'dist/nbstart'],
+    tag: SHIM_LABELLED, dockerfile: 'shim-layer/Dockerfile', inputs: ['shim-layer', 'dist/nbstart', 'dist/nbstart.cdx.json'],
     buildArgs: { BASE_IMAGE: PLAIN_STACKS, NBSTART_LABEL: 'Shim <label>' }, from: [PLAIN_STACKS],
   });
 });
