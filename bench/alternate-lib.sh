@@ -5,14 +5,17 @@
 #                       run uses); called before every run, outside the timed span
 #   run CANDIDATE       runs it once, with the command in the array "${cmd[@]}"
 # and gets these modes:
-#   SCRIPT ROUNDS CANDIDATE...   one line per run on stdout: "<round> <candidate> <microseconds>"
+#   SCRIPT ROUNDS CANDIDATE...   one line per run on stdout: "<round> <candidate> <wall µs> <cpu µs>"
 #   SCRIPT --show CANDIDATE [COMMAND...]   one run that ends in COMMAND (default `id`) instead of
 #                                `true`; prints its output
 #   SCRIPT --save                saves the pristine state (account files, home, sudoers.d) to
 #                                /bench/pristine, once, before the first run
 # Candidates alternate, in forward order on odd rounds and reverse order on even ones, so slow drifts
 # of the machine fall on all of them alike. The clock is bash's $EPOCHREALTIME around fork + exec +
-# wait of the candidate: no process is started for the clock. stdout and stderr of a run are pipes,
+# wait of the candidate: no process is started for the clock. CPU time is the user + system time of
+# the run's processes (bash's `times`, from getrusage of the waited-for children): less disturbed by
+# other load on the machine than the wall clock, which includes waiting for a core. stdout and
+# stderr of a run are pipes,
 # as under a container engine (conmon), drained by two long-lived cats: a program's stdio set-up
 # costs differ between a pipe and a file or /dev/null.
 set -euo pipefail
@@ -51,6 +54,25 @@ restore_accounts() {
   cd /home/jovyan
 }
 
+# The user + system time of all waited-for children so far, in µs, into $children_us.
+children_cpu() {
+  local u s
+  # Not $(times): a command substitution forks, and a fork has no children of its own.
+  times >/tmp/bench-times
+  { read -r _ _; read -r u s; } </tmp/bench-times
+  seconds_us "$u"
+  children_us=$us
+  seconds_us "$s"
+  children_us=$(( children_us + us ))
+}
+
+# "1m2.345s" -> microseconds, into $us (no command substitution: it would fork, and count).
+seconds_us() {
+  local m=${1%%m*} rest=${1#*m}
+  rest=${rest%s}
+  us=$(( (10#$m * 60 + 10#${rest%.*}) * 1000000 + 10#${rest#*.} * 1000 ))
+}
+
 alternate_main() {
   exec 3> >(cat >/dev/null) 4> >(cat >>/tmp/bench-run.err)
   if [[ ${1:-} == --save ]]; then
@@ -71,7 +93,7 @@ alternate_main() {
   cmd=(true)
   local rounds=$1
   shift
-  local candidates=("$@") order r i c t0 t1
+  local candidates=("$@") order r i c t0 t1 c0 children_us us
   (( rounds >= 1 && rounds <= 1000 )) || { echo "$0: ROUNDS must be 1..1000" >&2; exit 2; }
   for (( r = 1; r <= rounds; r++ )); do
     order=("${candidates[@]}")
@@ -82,6 +104,8 @@ alternate_main() {
     for c in "${order[@]}"; do
       restore "$c"
       : >/tmp/bench-run.err
+      children_cpu
+      c0=$children_us
       t0=$EPOCHREALTIME
       if ! run "$c" >&3 2>&4; then
         echo "$0: $c failed in round $r:" >&2
@@ -89,7 +113,8 @@ alternate_main() {
         exit 1
       fi
       t1=$EPOCHREALTIME
-      echo "$r $c $(( ${t1/./} - ${t0/./} ))"
+      children_cpu
+      echo "$r $c $(( ${t1/./} - ${t0/./} )) $(( children_us - c0 ))"
     done
   done
   restore "${candidates[0]}"

@@ -58,13 +58,19 @@ const groupRounds = quick ? 2 : 5;
 const only = flag('--only')?.split(',');
 
 type Samples = Record<string, number[]>;
+/** Wall-clock and CPU (user + system) milliseconds per candidate. */
+interface Runs {
+  readonly wall: Samples;
+  readonly cpu: Samples;
+}
 
-/** "1 nbstart@none 61234" lines → milliseconds per candidate, added to `into`. */
-function parse(out: string, into: Samples): Samples {
+/** "1 nbstart@none 61234 40000" lines (round, candidate, wall µs, CPU µs), added to `into`. */
+function parse(out: string, into: Runs): Runs {
   for (const line of out.trim().split('\n')) {
-    const [, cand, us] = line.split(' ');
-    if (cand === undefined || us === undefined) throw new Error(`unexpected line from start-alternate.sh: ${JSON.stringify(line)}`);
-    (into[cand] ??= []).push(Number(us) / 1000);
+    const [, cand, us, cpu] = line.split(' ');
+    if (cand === undefined || us === undefined || cpu === undefined) throw new Error(`unexpected line from start-alternate.sh: ${JSON.stringify(line)}`);
+    (into.wall[cand] ??= []).push(Number(us) / 1000);
+    (into.cpu[cand] ??= []).push(Number(cpu) / 1000);
   }
   return into;
 }
@@ -117,7 +123,7 @@ async function validate(c: string, scenarios: readonly string[]): Promise<void> 
 }
 
 /** Runs start-alternate.sh for `n` rounds over `candidates`. */
-async function alternate(c: string, n: number, candidates: readonly string[], perRoundMs: number, into: Samples): Promise<Samples> {
+async function alternate(c: string, n: number, candidates: readonly string[], perRoundMs: number, into: Runs): Promise<Runs> {
   const started = Date.now();
   const out = (await podmanAsyncOk(['exec', c, 'bash', '/bench/start-alternate.sh', String(n), ...candidates], Math.max(120_000, n * perRoundMs * 4))).stdout;
   say(`  ${n} round${n === 1 ? '' : 's'} of ${candidates.length} candidates in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -141,7 +147,7 @@ async function main(): Promise<void> {
     const c = await startIdle(FOUNDATION, 'start');
     await provision(c, tmp);
     await validate(c, [...mainScenarios, ...(withGroups ? ['groups'] : [])]);
-    const samples: Samples = {};
+    const samples: Runs = { wall: {}, cpu: {} };
     if (mainScenarios.length > 0) {
       say(`${mainScenarios.join(', ')}: ${rounds} rounds, alternating ${starters().join(', ')} and hello`);
       await alternate(c, rounds, ['hello', ...mainScenarios.flatMap((s) => starters().map((st) => `${st}@${s}`))], 5_000, samples);
@@ -160,14 +166,16 @@ async function main(): Promise<void> {
 }
 
 /** The tables: per scenario, the hook sweep, the targets. */
-function report(machine: string, s: Samples, seconds: number): string {
+function report(machine: string, runs: Runs, seconds: number): string {
+  const s = runs.wall;
   const med = (k: string): number => median(s[k]!);
+  const cpu = (k: string): number => median(runs.cpu[k]!);
   const has = (k: string): boolean => (s[k]?.length ?? 0) > 0;
   const lines: string[] = [`Machine: ${machine}. Bench took ${seconds.toFixed(0)} s; load average at the end ${loadNow()}.`, ''];
   const otherHead = also ? ' other ms | other / nbstart |' : '';
   lines.push(`Root start to exec of \`true\`, nbstart against docker-stacks' start.sh (alternated in one container, medians of ${rounds} rounds; groups ${groupRounds} rounds):`, '');
-  lines.push(`| scenario | nbstart ms | start.sh ms | start.sh / nbstart |${otherHead} nbstart min–max | start.sh min–max | fastest runs ratio |`);
-  lines.push(`| --- | ---: | ---: | ---: |${also ? ' ---: | ---: |' : ''} ---: | ---: | ---: |`);
+  lines.push(`| scenario | nbstart ms | start.sh ms | start.sh / nbstart |${otherHead} nbstart min–max | start.sh min–max | fastest runs ratio | CPU ms nbstart / start.sh | CPU ratio |`);
+  lines.push(`| --- | ---: | ---: | ---: |${also ? ' ---: | ---: |' : ''} ---: | ---: | ---: | ---: | ---: |`);
   const verdicts: string[] = [];
   for (const sc of ['none', 'rename', 'ids', 'chown', 'groups', 'hooks1']) {
     const a = `nbstart@${sc}`;
@@ -175,19 +183,19 @@ function report(machine: string, s: Samples, seconds: number): string {
     if (!has(a) || !has(b)) continue;
     const r = med(b) / med(a);
     const fastest = Math.min(...s[b]!) / Math.min(...s[a]!);
-    const other = also ? ` ${ms(med(`other@${sc}`))} | ${ratio(med(`other@${sc}`) / med(a))} |` : '';
-    lines.push(`| ${LABELS[sc]} | ${ms(med(a))} | ${ms(med(b))} | **${ratio(r)}** |${other} ${spread(s[a]!)} | ${spread(s[b]!)} | ${ratio(fastest)} |`);
+    const other = also ? ` ${ms(med(`other@${sc}`))} | ${ratio(med(`other@${sc}`) / med(a))} (CPU ${ratio(cpu(`other@${sc}`) / cpu(a))}) |` : '';
+    lines.push(`| ${LABELS[sc]} | ${ms(med(a))} | ${ms(med(b))} | **${ratio(r)}** |${other} ${spread(s[a]!)} | ${spread(s[b]!)} | ${ratio(fastest)} | ${ms(cpu(a))} / ${ms(cpu(b))} | ${ratio(cpu(b) / cpu(a))} |`);
     const goal = sc === 'groups' ? 50 : 1;
     verdicts.push(`- ${sc}: start.sh / nbstart ${ratio(r)} (goal ≥ ${goal}×): ${r >= goal ? 'met' : '**missed**'}`);
   }
-  if (has('hello')) lines.push('', `Floor: hello-world SEA (dist/hello) ${ms(med('hello'))} ms (min–max ${spread(s['hello']!)}).`);
+  if (has('hello')) lines.push('', `Floor: hello-world SEA (dist/hello) ${ms(med('hello'))} ms (min–max ${spread(s['hello']!)}; CPU ${ms(cpu('hello'))} ms).`);
   const sweep = HOOK_COUNTS.map((n) => (n === 0 ? 'none' : `hooks${n}`)).filter((sc) => has(`nbstart@${sc}`) && has(`start.sh@${sc}`));
   if (sweep.length >= 2) {
     lines.push('', 'How the start moves with the number of before-notebook.d scripts (N sourced *.sh + N executables, nothing else to change):', '');
-    lines.push(`| N | nbstart ms | start.sh ms | start.sh / nbstart |${also ? ' other ms |' : ''}`, `| ---: | ---: | ---: | ---: |${also ? ' ---: |' : ''}`);
+    lines.push(`| N | nbstart ms | start.sh ms | start.sh / nbstart | CPU ms nbstart / start.sh |${also ? ' other ms |' : ''}`, `| ---: | ---: | ---: | ---: | ---: |${also ? ' ---: |' : ''}`);
     for (const sc of sweep) {
       const n = sc === 'none' ? 0 : Number(sc.slice(5));
-      lines.push(`| ${n} | ${ms(med(`nbstart@${sc}`))} | ${ms(med(`start.sh@${sc}`))} | ${ratio(med(`start.sh@${sc}`) / med(`nbstart@${sc}`))} |${also ? ` ${ms(med(`other@${sc}`))} |` : ''}`);
+      lines.push(`| ${n} | ${ms(med(`nbstart@${sc}`))} | ${ms(med(`start.sh@${sc}`))} | ${ratio(med(`start.sh@${sc}`) / med(`nbstart@${sc}`))} | ${ms(cpu(`nbstart@${sc}`))} / ${ms(cpu(`start.sh@${sc}`))} |${also ? ` ${ms(med(`other@${sc}`))} |` : ''}`);
     }
     const slope = (st: string): number => leastSquaresSlope(sweep.map((sc) => [sc === 'none' ? 0 : Number(sc.slice(5)), med(`${st}@${sc}`)]));
     const per = starters().map((st) => `${st} ${ms(slope(st))} ms`).join(', ');
