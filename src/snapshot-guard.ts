@@ -3,15 +3,21 @@
 // frozen into the binary and seen by every container (the builder's environment, arguments,
 // working directory, uid). Until src/snapshot.ts calls releaseSnapshotGuard(), such reads throw,
 // so a module that does it fails the build instead of shipping. Node's own internal modules are
-// let through (they re-read what they need after deserialization), and so are the environment
-// variables in ALLOWED_ENV. Outside a snapshot build this does nothing.
+// let through (they re-read what they need after deserialization), and so are the few reads in
+// ALLOWED_ENV, each by one library and harmless. Outside a snapshot build this does nothing.
 
 import { startupSnapshot } from 'node:v8';
 
 const GUARDED = ['argv', 'cwd', 'chdir', 'umask', 'geteuid', 'getuid', 'getegid', 'getgid', 'getgroups'] as const;
-/** Variables module code may read at build time, and why that is harmless. */
-const ALLOWED_ENV: Readonly<Record<string, string>> = {
-  NODE_V8_COVERAGE: 'thread-stream (behind pino transports, which nbstart never uses) picks a WeakRef stand-in under coverage',
+/** Variables that one library's module code may read at build time (its frame must match), and why that is harmless. */
+const ALLOWED_ENV: Readonly<Record<string, { readonly reader: RegExp; readonly why: string }>> = {
+  // thread-stream sits behind pino's transports, which nbstart never uses; under coverage it picks a WeakRef stand-in.
+  NODE_V8_COVERAGE: { reader: /node_modules\/thread-stream\//, why: 'coverage only' },
+  // figures (through execa) picks ✔ or √ for execa's verbose mode, which nbstart never turns on; on Linux only TERM=linux matters.
+  TERM: { reader: /^at isUnicodeSupported /, why: 'glyphs of execa verbose mode' },
+  TERM_PROGRAM: { reader: /^at isUnicodeSupported /, why: 'read with TERM; matters on Windows only' },
+  // which (through execa's cross-spawn) asks whether it runs on Cygwin or MSYS: never, on Linux.
+  OSTYPE: { reader: /node_modules\/which\//, why: 'Windows shells only' },
 };
 const saved = new Map<string, PropertyDescriptor>();
 
@@ -47,9 +53,10 @@ if (startupSnapshot.isBuildingSnapshot()) {
   const real = env.value as NodeJS.ProcessEnv;
   const guarded = new Proxy(real, {
     get(target, name) {
-      if (typeof name !== 'string' || name in ALLOWED_ENV) return Reflect.get(target, name);
+      if (typeof name !== 'string') return Reflect.get(target, name);
       const frame = reader();
-      return fromNode(frame) ? Reflect.get(target, name) : refuse(`process.env.${name}`, frame);
+      const allowed = ALLOWED_ENV[name]?.reader.test(frame) ?? false;
+      return allowed || fromNode(frame) ? Reflect.get(target, name) : refuse(`process.env.${name}`, frame);
     },
   });
   Object.defineProperty(process, 'env', { ...env, value: guarded });

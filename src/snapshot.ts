@@ -24,9 +24,13 @@ import './privileges.ts';
 import './system/read-fs.ts';
 import './system/children.ts';
 import './system/atomic-write.ts';
+// execa's modules too (~20): the first hook script would otherwise load them at run time.
+import { execa } from 'execa';
 import { releaseSnapshotGuard } from './snapshot-guard.ts';
 
 releaseSnapshotGuard();
+// A use, so that esbuild keeps execa (its package.json says it has no side effects).
+if (typeof execa !== 'function') throw new Error('execa did not load');
 if (startupSnapshot.isBuildingSnapshot()) {
   startupSnapshot.setDeserializeMainFunction(() => {
     void import('./main.ts');

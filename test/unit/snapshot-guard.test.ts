@@ -13,6 +13,9 @@ async function buildSnapshot(body: string): Promise<{ status: number | null; std
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nbstart-snapshot-guard-'));
   try {
     fs.writeFileSync(path.join(dir, 'reader.ts'), body);
+    // A stand-in for pino's thread-stream, whose module code reads NODE_V8_COVERAGE.
+    fs.mkdirSync(path.join(dir, 'node_modules/thread-stream'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'node_modules/thread-stream/index.js'), 'module.exports = { coverage: process.env.NODE_V8_COVERAGE };\n');
     fs.writeFileSync(path.join(dir, 'entry.ts'), [
       `import ${JSON.stringify(GUARD)};`,
       `import './reader.ts';`,
@@ -32,7 +35,12 @@ async function buildSnapshot(body: string): Promise<{ status: number | null; std
 }
 
 test('module code that reads the environment, argv or the uid fails the snapshot build, naming the read', async () => {
-  const cases: readonly (readonly [string, string])[] = [['export const home = process.env.HOME;', 'process.env.HOME'], ['export const a = process.argv.length;', 'process.argv'], ['export const u = process.geteuid!();', 'process.geteuid']];
+  const cases: readonly (readonly [string, string])[] = [
+    ['export const home = process.env.HOME;', 'process.env.HOME'], ['export const a = process.argv.length;', 'process.argv'],
+    ['export const u = process.geteuid!();', 'process.geteuid'],
+    // Allowed for thread-stream only, not for anyone else.
+    ['export const c = process.env.NODE_V8_COVERAGE;', 'process.env.NODE_V8_COVERAGE'],
+  ];
   for (const [code, read] of cases) {
     const r = await buildSnapshot(code);
     assert.notEqual(r.status, 0, code);
@@ -40,12 +48,12 @@ test('module code that reads the environment, argv or the uid fails the snapshot
   }
 });
 
-test('reads inside functions, Node\'s own modules and the allowed variable pass; the process is whole again after release', async () => {
+test('reads inside functions, by Node\'s own modules and the allowed one by its library pass; the process is whole again after release', async () => {
   const r = await buildSnapshot([
     'import * as assert from "node:assert";', // node:assert's colours read process.env inside Node
+    'import threadStream from "thread-stream";',
     'export const later = () => process.env.HOME;',
-    'export const coverage = process.env.NODE_V8_COVERAGE;',
-    'void assert;',
+    'void assert, threadStream;',
   ].join('\n'));
   assert.equal(r.status, 0, r.stderr);
 });
