@@ -5,7 +5,7 @@
 // main.ts itself is loaded only at run time, in the function Node calls after deserializing: its
 // last statement starts nbstart. Modules missing from this list still work (they load at run time,
 // a little slower). Module code must not read the process's state (src/snapshot-guard.ts enforces
-// it); execa, chokidar and yargs stay lazy and load at run time when used.
+// it). execa is loaded here too; chokidar and yargs stay lazy and load at run time when used.
 
 import './snapshot-guard.ts';
 import { startupSnapshot } from 'node:v8';
@@ -13,17 +13,21 @@ import './cli.ts';
 import './config/load.ts';
 import './config/problems.ts';
 import './exec.ts';
+import './facts.ts';
+import './hooks/home-links.ts';
 import './hooks/index.ts';
 import './identity/identity.ts';
 import './identity/resolve.ts';
 import './log.ts';
+import './ops/run-scripts.ts';
 import './pipeline.ts';
-import './watch.ts';
-import './plan/print.ts';
+import './plan/as-person.ts';
+import './plan/apply.ts';
+import './plan/dry-run.ts';
+import './policy.ts';
 import './privileges.ts';
-import './system/read-fs.ts';
 import './system/children.ts';
-import './system/atomic-write.ts';
+import './system/read-fs.ts';
 // execa's modules too (~20): the first hook script would otherwise load them at run time.
 import { execa } from 'execa';
 import { releaseSnapshotGuard } from './snapshot-guard.ts';

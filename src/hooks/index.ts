@@ -6,6 +6,7 @@
 // `home` runs before `accounts` so that a crash between them converges on restart: the home's
 // ownership is refitted while /etc/passwd still names the old uid.
 
+import type { Config } from '../config/types.ts';
 import { accounts } from './accounts.ts';
 import { chown } from './chown.ts';
 import { environment } from './environment.ts';
@@ -27,3 +28,8 @@ export const USER_HOOKS: readonly Hook[] = [homeLinks, userDirs];
 
 /** Every built-in hook's name, in run order. */
 export const HOOK_NAMES: readonly string[] = [...START_HOOKS, ...ROOT_HOOKS, ...USER_HOOKS].map((h) => h.name);
+
+/** The hooks of a list that [hooks] disable does not name. */
+export function enabledHooks<H extends { readonly name: string }>(hooks: readonly H[], config: Config): H[] {
+  return hooks.filter((h) => !config.hooks.disable.includes(h.name));
+}

@@ -83,35 +83,41 @@ export const label: Hook = {
   name: 'label',
   phase: 'root',
   summary: 'NBSTART_LABEL: a text strip beside the logo of the classic notebook UI (system-wide nbextension)',
+  needs: () => ({ root: true, writable: [LABEL_ENABLE_FILE, LABEL_EXTENSION_DIR] }),
+  asked(ctx) {
+    const { text, color } = ctx.config.label;
+    if (text === undefined) {
+      const present = OWNED.filter((p) => ctx.fs.lstat(p).kind !== 'missing');
+      return present.length === 0 ? undefined : `no label is configured and ${present.join(', ')} remain`;
+    }
+    // Nothing to do when the files are in place already: a read-only root that has them is fine.
+    const wanted = labelFiles(text, color).filter((f) => ctx.fs.lstat(f.path).kind !== 'file' || ctx.fs.readText(f.path) !== f.content);
+    return wanted.length === 0 ? undefined : `${ctx.config.origins.get('label.text') ?? 'NBSTART_LABEL'} is set`;
+  },
   async plan(ctx: PlanContext): Promise<Plan> {
     const { text, color } = ctx.config.label;
     const origin = ctx.config.origins.get('label.text') ?? 'NBSTART_LABEL';
     if (text === undefined) {
       const present = OWNED.filter((p) => ctx.fs.lstat(p).kind !== 'missing');
-      if (present.length === 0) return { ops: [], notes: [] };
-      if (!ctx.privileged) return { ops: [], notes: [{ level: 'warn', msg: `no label is configured but ${present.join(', ')} remain: the container did not start as root, so they stay` }] };
       return { ops: present.map((p): Op => ({ kind: 'remove', path: p, why: 'no label is configured' })), notes: [] };
     }
     const wanted = labelFiles(text, color).filter((f) => ctx.fs.lstat(f.path).kind !== 'file' || ctx.fs.readText(f.path) !== f.content);
     if (wanted.length === 0) return { ops: [], notes: [] };
-    if (!ctx.privileged) {
-      return { ops: [], notes: [{ level: 'warn', msg: `${origin} is set but the container did not start as root: no label (start as root, or write ${LABEL_ENABLE_FILE} in the image)` }] };
-    }
     const notes: Note[] = [];
     for (const f of wanted) {
-      const why = unsafeAncestor(ctx.fs, f.path, groupList(ctx.identity));
+      const why = unsafeAncestor(ctx.fs, f.path, groupList(ctx.identity), ctx.facts.euid);
       if (why) return { ops: [], notes: [{ level: 'warn', msg: `${origin} is set but root will not write ${f.path}: ${why}; no label` }] };
     }
     const ops: Op[] = [];
     const dirs = new Set(wanted.flatMap((f) => missingDirs(ctx.fs, f.path.slice(0, f.path.lastIndexOf('/')))));
     for (const d of dirs) ops.push({ kind: 'mkdir', path: d, mode: 0o755, uid: 0, gid: 0, why: 'system directory for the label' });
-    for (const f of wanted) {
-      ops.push({
-        kind: 'write-file', path: f.path, content: f.content, mode: 0o644, uid: 0, gid: 0,
+    ops.push({
+      kind: 'write-files', why: `${origin} is set`,
+      files: wanted.map((f) => ({
+        path: f.path, content: f.content, mode: 0o644, uid: 0, gid: 0,
         summary: f.path.endsWith('.css') ? `label ${JSON.stringify(text)} on ${color}` : 'fixed content',
-        why: `${origin} is set`,
-      });
-    }
+      })),
+    });
     return { ops, notes };
   },
 };

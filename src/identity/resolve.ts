@@ -1,19 +1,15 @@
 // Resolves the desired Identity (pure): configuration + the image's passwd/group → who to become.
 
-import type { Config } from '../config/validate.ts';
+import type { Config, WantedGroup } from '../config/types.ts';
 import type { ProblemList } from '../config/problems.ts';
 import { groupEntries, parseDb, passwdEntries, type ColonDb, type GroupEntry, type PasswdEntry } from '../system/colon-db.ts';
 import type { ReadFs } from '../system/read-fs.ts';
-import { hasCapability, procStatus } from '../system/capabilities.ts';
+import type { Facts } from '../facts.ts';
+import { hasCapability } from '../system/capabilities.ts';
 import { distinctGroupName, sanitizeGroupName } from './group-names.ts';
 import { placeHome } from './home-place.ts';
 import type { Identity, ResolvedGroup } from './identity.ts';
 
-/** A group the person belongs to, as the hub or env names it. */
-export interface WantedGroup {
-  readonly name: string;
-  readonly gid: number;
-}
 
 export interface ResolveInput {
   readonly config: Config;
@@ -220,7 +216,7 @@ export function resolveUnprivileged(input: ResolveInput, proc: Unprivileged, pro
  * root it also checks that the identity can be changed (CAP_SETUID, CAP_SETGID) and places the home
  * where it can be made (identity/home-place.ts).
  */
-export function resolveFor(fsr: ReadFs, config: Config, privileged: boolean, problems: ProblemList): Identity | undefined {
+export function resolveFor(fsr: ReadFs, facts: Facts, config: Config, problems: ProblemList): Identity | undefined {
   const passwdText = fsr.readText('/etc/passwd');
   const groupText = fsr.readText('/etc/group');
   if (passwdText === undefined || groupText === undefined) {
@@ -228,8 +224,8 @@ export function resolveFor(fsr: ReadFs, config: Config, privileged: boolean, pro
     return undefined;
   }
   const input = { config, passwd: parseDb('passwd', passwdText), group: parseDb('group', groupText), wanted: config.groups.wanted, keep: config.groups.keep };
-  if (privileged) {
-    const status = procStatus(fsr);
+  if (facts.euid === 0) {
+    const status = facts.status;
     const missing = (['CAP_SETUID', 'CAP_SETGID'] as const).filter((c) => !hasCapability(status, c));
     if (missing.length > 0) {
       problems.error('the container\'s capabilities', `CapEff ${status.capEff?.toString(16).padStart(16, '0')}`,
@@ -237,10 +233,10 @@ export function resolveFor(fsr: ReadFs, config: Config, privileged: boolean, pro
         'add SETUID and SETGID to the capabilities (securityContext.capabilities.add), or start the container as the person');
     }
     const id = resolveIdentity(input, problems);
-    return id && placeHome(fsr, id, status, problems);
+    return id && placeHome(fsr, facts, id, problems);
   }
   return resolveUnprivileged(input, {
-    uid: process.getuid!(), gid: process.getgid!(), groups: process.getgroups!(),
+    uid: facts.uid, gid: facts.gid, groups: facts.groups,
     exists: (p) => fsr.lstat(p).kind !== 'missing',
   }, problems);
 }

@@ -1,11 +1,27 @@
 // Builds a PlanContext over a temp tree for hook tests.
 
 import { ProblemList } from '../../../src/config/problems.ts';
+import type { Facts } from '../../../src/facts.ts';
+import { parseStatus } from '../../../src/system/capabilities.ts';
+import { parseMountinfo } from '../../../src/system/mounts.ts';
+import type { ReadFs } from '../../../src/system/read-fs.ts';
 import type { PlanContext } from '../../../src/hooks/hook.ts';
 import { resolveIdentity, resolveUnprivileged } from '../../../src/identity/resolve.ts';
 import { parseDb } from '../../../src/system/colon-db.ts';
 import { readFs } from '../../../src/system/read-fs.ts';
 import { configFrom, fixture, testdir } from '../helpers.ts';
+
+/** The facts of a start, from /proc/self/status and /proc/self/mountinfo planted in the tree (absent: all capabilities, mounts unknown). */
+export function testFacts(fs: ReadFs, over: Partial<Facts> = {}): Facts {
+  const status = fs.readText('/proc/self/status');
+  const mountinfo = fs.readText('/proc/self/mountinfo');
+  return {
+    euid: 0, uid: 0, gid: 0, groups: [], cwd: '/', nonce: '0123456789abcdef',
+    status: status === undefined ? { noNewPrivs: false } : parseStatus(status),
+    mounts: mountinfo === undefined ? undefined : parseMountinfo(mountinfo),
+    ...over,
+  };
+}
 
 /** A root with the docker-stacks account files plus `files`, and the context of a root start. */
 export function rootContext(env: Record<string, string>, files: Record<string, string> = {}, cwd = '/home/jovyan', privileged = true): PlanContext {
@@ -25,5 +41,6 @@ export function rootContext(env: Record<string, string>, files: Record<string, s
     ? resolveIdentity(input, problems)
     : resolveUnprivileged(input, { uid: 1010, gid: 0, groups: [0], exists: (p) => fs.lstat(p).kind !== 'missing' }, problems);
   if (!identity) throw new Error(JSON.stringify(problems.items));
-  return { fs, env, config, identity, privileged, cwd };
+  const facts = testFacts(fs, privileged ? {} : { euid: 1010, uid: 1010, gid: 0, groups: [0] });
+  return { fs, facts, env, config, identity, privileged, cwd };
 }

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ENABLE_JSON, LABEL_ENABLE_FILE, LABEL_EXTENSION_DIR, label, labelCss, MAIN_JS } from '../../../src/hooks/label.ts';
+import { planHooks, type Planned } from '../../../src/pipeline.ts';
 import { apply } from '../../../src/plan/apply.ts';
-import type { Op } from '../../../src/plan/ops.ts';
 import { createLogger } from '../../../src/log.ts';
+import { fileWrites } from '../helpers.ts';
 import { rootContext } from './context.ts';
 
 const CSS = `${LABEL_EXTENSION_DIR}/label.css`;
@@ -17,7 +18,8 @@ test('a label writes the extension, its stylesheet and the enabling drop-in, cre
   const plan = await label.plan(ctx);
   const mkdirs = plan.ops.filter((o) => o.kind === 'mkdir').map((o) => o.kind === 'mkdir' && o.path);
   assert.deepEqual(mkdirs, ['/usr/local/share/jupyter', '/usr/local/share/jupyter/nbextensions', LABEL_EXTENSION_DIR, '/etc/jupyter', '/etc/jupyter/nbconfig', '/etc/jupyter/nbconfig/common.d']);
-  const writes = plan.ops.filter((o): o is Extract<Op, { kind: 'write-file' }> => o.kind === 'write-file');
+  assert.equal(plan.ops.filter((o) => o.kind === 'write-files').length, 1, 'the three files are one step');
+  const writes = fileWrites(plan.ops);
   assert.deepEqual(writes.map((w) => w.path), [JS, CSS, LABEL_ENABLE_FILE], 'the enabling file comes last');
   for (const w of writes) assert.deepEqual([w.mode, w.uid, w.gid], [0o644, 0, 0]);
   const css = writes[1]!.content;
@@ -29,7 +31,7 @@ test('a label writes the extension, its stylesheet and the enabling drop-in, cre
 
 test('converges: applied once, the next plan is empty; a changed text rewrites only the stylesheet', async () => {
   const ctx = rootContext({ NBSTART_LABEL: 'A' });
-  await apply((await label.plan(ctx)).ops, { root: ctx.fs.root, state: { env: {}, cwd: '/' }, log: createLogger('silent', 'json'), hooks: { timeoutMs: 0, onFailure: 'continue' } });
+  await apply((await label.plan(ctx)).ops, { root: ctx.fs.root, state: { env: {}, cwd: '/' }, log: createLogger('silent', 'json'), scripts: { timeoutMs: 0, onFailure: () => 'continue' } });
   assert.equal(fs.readFileSync(path.join(ctx.fs.root, JS), 'utf8'), MAIN_JS);
   assert.deepEqual((await label.plan(ctx)).ops, []);
   const again = rootContext({ NBSTART_LABEL: 'B' });
@@ -37,7 +39,7 @@ test('converges: applied once, the next plan is empty; a changed text rewrites o
   fs.cpSync(path.join(ctx.fs.root, 'etc/jupyter'), path.join(root, 'etc/jupyter'), { recursive: true });
   fs.cpSync(path.join(ctx.fs.root, 'usr'), path.join(root, 'usr'), { recursive: true });
   const ops = (await label.plan(again)).ops;
-  assert.deepEqual(ops.map((o) => o.kind === 'write-file' && o.path), [CSS]);
+  assert.deepEqual(fileWrites(ops).map((f) => f.path), [CSS]);
 });
 
 test('without a label the files are removed, and nothing happens when they are absent', async () => {
@@ -59,8 +61,8 @@ test('root will not write through a directory someone else could change', async 
   assert.match((await label.plan(linked)).notes[0]!.msg, /\/usr\/local\/share\/jupyter is a symbolic link/);
 });
 
-test('a non-root start cannot write system files: a warning, no ops', async () => {
-  const plan = await label.plan(rootContext({ NBSTART_LABEL: 'A' }, {}, '/home/jovyan', false));
+test('a non-root start cannot write system files: the policy skips the hook with a warning, no ops', async () => {
+  const [{ plan }] = await planHooks([label], rootContext({ NBSTART_LABEL: 'A' }, {}, '/home/jovyan', false)) as [Planned];
   assert.deepEqual(plan.ops, []);
-  assert.match(plan.notes[0]!.msg, /NBSTART_LABEL is set but the container did not start as root/);
+  assert.match(plan.notes[0]!.msg, /^NBSTART_LABEL is set but the container did not start as root: label skipped/);
 });

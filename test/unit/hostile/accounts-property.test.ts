@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProblemList } from '../../../src/config/problems.ts';
 import { refitAccounts, type AccountDbs } from '../../../src/identity/accounts.ts';
-import { mirrorGroups, resolveIdentity, type WantedGroup } from '../../../src/identity/resolve.ts';
+import type { WantedGroup } from '../../../src/config/types.ts';
+import { mirrorGroups, resolveIdentity } from '../../../src/identity/resolve.ts';
 import type { Identity } from '../../../src/identity/identity.ts';
 import {
   groupEntries, groupEntry, parseDb, passwdEntries, passwdEntry, passwdLine, renderDb, type ColonDb, type GroupEntry,

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProblemList } from '../../../src/config/problems.ts';
 import { refitAccounts, type AccountDbs } from '../../../src/identity/accounts.ts';
-import { resolveIdentity, type WantedGroup } from '../../../src/identity/resolve.ts';
+import type { WantedGroup } from '../../../src/config/types.ts';
+import { resolveIdentity } from '../../../src/identity/resolve.ts';
 import { parseDb, renderDb } from '../../../src/system/colon-db.ts';
 import { configFrom, fixture } from '../helpers.ts';
 

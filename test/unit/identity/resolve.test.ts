@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProblemList } from '../../../src/config/problems.ts';
-import { mirrorGroups, resolveIdentity, resolveUnprivileged, type WantedGroup } from '../../../src/identity/resolve.ts';
+import type { WantedGroup } from '../../../src/config/types.ts';
+import { mirrorGroups, resolveIdentity, resolveUnprivileged } from '../../../src/identity/resolve.ts';
 import { groupEntries, parseDb } from '../../../src/system/colon-db.ts';
 import { configFrom, fixture } from '../helpers.ts';
 
