@@ -84,7 +84,7 @@ function parseArgs(argv) {
       case '--no-snapshot': opts.snapshot = false; break;
       case '-h':
       case '--help':
-        console.log('usage: node scripts/build.mjs [--entry src/main.ts] [--out dist/nbstart] [--pkg-cli] [--no-strip] [--no-snapshot]');
+        console.log('usage: node scripts/build.mjs [--entry src/snapshot.ts] [--out dist/nbstart] [--pkg-cli] [--no-strip] [--no-snapshot]');
         process.exit(0);
       default: fail(`unknown argument ${a} (try --help)`);
     }
