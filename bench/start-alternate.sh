@@ -5,7 +5,8 @@
 #   start-alternate.sh ROUNDS CANDIDATE...         one line per run: "<round> <candidate> <microseconds>"
 #   start-alternate.sh --show CANDIDATE [COMMAND]  one run ending in COMMAND (default `id`); its output
 #   start-alternate.sh --save                      saves the pristine state, before the first run
-# CANDIDATE: STARTER@SCENARIO, or hello (dist/hello, a hello-world SEA built like nbstart: the floor).
+# CANDIDATE: STARTER@SCENARIO, hello (dist/hello, a hello-world SEA built like nbstart: the floor) or
+# version (`nbstart --version`, which must cost no more than a start).
 #   STARTER   nbstart (/usr/local/bin/nbstart), start.sh (/usr/local/bin/start.sh), other (a second
 #             nbstart build, /bench/other, from --also)
 #   SCENARIO  none     the image's own user (NB_USER=jovyan NB_UID=1000 NB_GID=100): nothing to change
@@ -29,7 +30,7 @@ restore() {
   local starter=${1%@*} scenario=${1#*@}
   envs=(NB_USER=jovyan NB_UID=1000 NB_GID=100)
   case $scenario in
-    none | hello) ;;
+    none | hello | version) ;;
     rename) envs=(NB_USER=alice NB_UID=1000 NB_GID=100) ;;
     ids) envs=(NB_USER=jovyan NB_UID=1010 NB_GID=1010) ;;
     chown) envs=(NB_USER=alice NB_UID=1010 NB_GID=1010 CHOWN_HOME=yes) ;;
@@ -63,6 +64,7 @@ run() {
     other) (export "${envs[@]}"; exec /bench/other "${cmd[@]}") ;;
     start.sh) (export "${envs[@]}"; exec /usr/local/bin/start.sh "${cmd[@]}") ;;
     hello) /bench/hello ;;
+    version) /usr/local/bin/nbstart --version ;;
     *) echo "start-alternate.sh: unknown candidate $1" >&2; return 2 ;;
   esac
 }

@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     const samples: Runs = { wall: {}, cpu: {} };
     if (mainScenarios.length > 0) {
       say(`${mainScenarios.join(', ')}: ${rounds} rounds, alternating ${starters().join(', ')} and hello`);
-      await alternate(c, rounds, ['hello', ...mainScenarios.flatMap((s) => starters().map((st) => `${st}@${s}`))], 5_000, samples);
+      await alternate(c, rounds, ['hello', 'version', ...mainScenarios.flatMap((s) => starters().map((st) => `${st}@${s}`))], 5_000, samples);
     }
     if (withGroups) {
       // nbstart takes ~1/50 of start.sh's time here: three nbstart runs per start.sh run.
@@ -189,6 +189,10 @@ function report(machine: string, runs: Runs, seconds: number): string {
     verdicts.push(`- ${sc}: start.sh / nbstart ${ratio(r)} (goal ≥ ${goal}×): ${r >= goal ? 'met' : '**missed**'}`);
   }
   if (has('hello')) lines.push('', `Floor: hello-world SEA (dist/hello) ${ms(med('hello'))} ms (min–max ${spread(s['hello']!)}; CPU ${ms(cpu('hello'))} ms).`);
+  if (has('version') && has('nbstart@none')) {
+    lines.push('', `\`nbstart --version\`: ${ms(med('version'))} ms (CPU ${ms(cpu('version'))} ms), a start with nothing to change ${ms(med('nbstart@none'))} ms (CPU ${ms(cpu('nbstart@none'))} ms).`);
+    verdicts.push(`- --version no slower than a start: ${ratio(med('nbstart@none') / med('version'))}: ${med('version') <= med('nbstart@none') ? 'met' : '**missed**'}`);
+  }
   const sweep = HOOK_COUNTS.map((n) => (n === 0 ? 'none' : `hooks${n}`)).filter((sc) => has(`nbstart@${sc}`) && has(`start.sh@${sc}`));
   if (sweep.length >= 2) {
     lines.push('', 'How the start moves with the number of before-notebook.d scripts (N sourced *.sh + N executables, nothing else to change):', '');
