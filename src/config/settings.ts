@@ -37,9 +37,11 @@ export const SETTINGS = [
   row({ key: 'user.template', env: ['NBSTART_TEMPLATE_USER'], default: 'jovyan', doc: 'the image user that is refitted to the person', parse: p.userName('the template user name'), value: 'jovyan' }),
   row({ key: 'user.shell', default: 'the template user\'s shell', doc: 'login shell written to /etc/passwd and exported as SHELL', parse: p.shell }),
   row({ key: 'user.grant_sudo', env: ['GRANT_SUDO'], default: 'no', doc: 'yes/1: passwordless sudo through /etc/sudoers.d/nbstart', parse: p.bool, value: false }),
+  row({ key: 'user.adopt', env: ['NBSTART_ADOPT'], default: '(none)', doc: 'comma-separated image accounts that a person of the same name may become (otherwise only the template user is refitted)', parse: p.list, value: [] }),
   row({ key: 'user.allow_root', env: ['NBSTART_ALLOW_ROOT'], default: 'no', doc: 'yes: accept uid 0 for a user other than root', parse: p.bool, value: false }),
   // [groups]: supplementary groups mirrored into the image
   row({ key: 'groups.list', env: ['NBSTART_GROUPS'], default: '(none; auth_state groups win)', doc: 'groups to mirror: name:gid,name:gid', parse: p.groupList, value: [] }),
+  row({ key: 'groups.allow_gids', env: ['NBSTART_ALLOW_GIDS'], default: '(none)', doc: 'comma-separated privileged image gids (shadow, sudo, adm, disk, staff, docker, wheel, ...) a person may be given', parse: p.gidList, value: [] }),
   row({ key: 'groups.keep', env: ['NBSTART_KEEP_GROUPS'], default: '(none)', doc: 'comma-separated image groups the user stays in besides users (100)', parse: p.list, value: [] }),
   // [auth_state]: how to read JupyterHub's auth_state (NBSTART_AUTH_STATE_FILE / NBSTART_AUTH_STATE)
   row({ key: 'auth_state.preset', env: ['NBSTART_AUTH_STATE_PRESET'], default: 'canonical', doc: 'canonical, ldap (ldapauthenticator) or github (OAuthenticator with teams)', parse: p.text }),

@@ -37,7 +37,7 @@ export interface WantedGroup {
 
 export interface Config {
   /** Supplementary groups: mirrored from auth_state or NBSTART_GROUPS, and image groups kept. */
-  readonly groups: { readonly wanted: readonly WantedGroup[]; readonly keep: readonly string[] };
+  readonly groups: { readonly wanted: readonly WantedGroup[]; readonly keep: readonly string[]; readonly allowGids: readonly number[] };
   readonly home: {
     /** Template with {user}. */
     readonly source?: string;
@@ -57,6 +57,8 @@ export interface Config {
     readonly shell?: string;
     readonly grantSudo: boolean;
     readonly allowRoot: boolean;
+    /** Image accounts a person of the same name may become. */
+    readonly adopt: readonly string[];
   };
   readonly chown: {
     readonly home: boolean;

@@ -114,7 +114,7 @@ export const label: Hook = {
     ops.push({
       kind: 'write-files', why: `${origin} is set`,
       files: wanted.map((f) => ({
-        path: f.path, content: f.content, mode: 0o644, uid: 0, gid: 0,
+        path: f.path, content: f.content, mode: 0o644, uid: 0, gid: 0, guard: groupList(ctx.identity),
         summary: f.path.endsWith('.css') ? `label ${JSON.stringify(text)} on ${color}` : 'fixed content',
       })),
     });
