@@ -9,6 +9,7 @@
 
 import './snapshot-guard.ts';
 import { startupSnapshot } from 'node:v8';
+import './check.ts';
 import './cli.ts';
 import './config/load.ts';
 import './config/problems.ts';
