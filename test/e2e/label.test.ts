@@ -27,7 +27,7 @@ let browser: Browser;
 
 before(async () => {
   buildImage({
-    tag: SHIM_LABELLED, dockerfile: 'shim-layer/Dockerfile', inputs: ['shim-layer/Dockerfile', 'shim-layer/rootfs', 'dist/nbstart', 'dist/labextension/nbstart-label'],
+    tag: SHIM_LABELLED, dockerfile: 'shim-layer/Dockerfile', inputs: ['shim-layer/Dockerfile', 'shim-layer/rootfs', 'dist/nbstart', 'dist/nbstart.cdx.json', 'dist/labextension/nbstart-label'],
     buildArgs: { BASE_IMAGE: PLAIN_STACKS, NBSTART_LABEL: 'Shim <label>' }, from: [PLAIN_STACKS],
   });
   browser = await launch();

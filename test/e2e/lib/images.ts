@@ -23,7 +23,7 @@ export const BASE_NOTEBOOK_WHEELS = {
 
 /** Builds every test image (in dependency order). */
 export function buildAll(): void {
-  buildImage({ tag: FOUNDATION, dockerfile: 'docker-stacks/foundation/Dockerfile', inputs: ['docker-stacks/foundation', 'dist/nbstart', 'shim-layer/rootfs/usr/local/lib/nbstart', 'dist/labextension/nbstart-label'], buildArgs: { BASE_IMAGE }, from: [BASE_IMAGE] });
+  buildImage({ tag: FOUNDATION, dockerfile: 'docker-stacks/foundation/Dockerfile', inputs: ['docker-stacks/foundation', 'dist/nbstart', 'dist/nbstart.cdx.json', 'shim-layer/rootfs/usr/local/lib/nbstart', 'dist/labextension/nbstart-label'], buildArgs: { BASE_IMAGE }, from: [BASE_IMAGE] });
   buildImage({
     tag: BASE_NOTEBOOK, dockerfile: 'docker-stacks/base-notebook/Dockerfile', inputs: ['docker-stacks/base-notebook'], context: 'docker-stacks/base-notebook',
     buildArgs: { BASE_IMAGE: FOUNDATION }, from: [FOUNDATION], wheels: BASE_NOTEBOOK_WHEELS,
@@ -34,5 +34,5 @@ export function buildAll(): void {
     wheels: { name: 'numpy-notebook', requirements: ['test/e2e/images/numpy-notebook/requirements.txt'], constraints: ['test/e2e/images/numpy-notebook/constraints.txt', ...BASE_NOTEBOOK_WHEELS.constraints] },
   });
   buildImage({ tag: PLAIN_STACKS, dockerfile: 'test/e2e/images/plain-stacks/Dockerfile', inputs: ['test/e2e/images/plain-stacks'], buildArgs: { BASE_IMAGE }, from: [BASE_IMAGE], context: 'test/e2e/images/plain-stacks' });
-  buildImage({ tag: SHIMMED, dockerfile: 'shim-layer/Dockerfile', inputs: ['shim-layer/Dockerfile', 'shim-layer/rootfs', 'dist/nbstart', 'dist/labextension/nbstart-label'], buildArgs: { BASE_IMAGE: PLAIN_STACKS }, from: [PLAIN_STACKS] });
+  buildImage({ tag: SHIMMED, dockerfile: 'shim-layer/Dockerfile', inputs: ['shim-layer/Dockerfile', 'shim-layer/rootfs', 'dist/nbstart', 'dist/nbstart.cdx.json', 'dist/labextension/nbstart-label'], buildArgs: { BASE_IMAGE: PLAIN_STACKS }, from: [PLAIN_STACKS] });
 }
