@@ -179,7 +179,7 @@ const absolute = (p: string): string | undefined => (p.startsWith('/') && !INVIS
 export const absolutePaths: Parser<string[]> = listOf(absolute, () => 'expected absolute paths without control characters',
   () => 'list absolute paths separated by commas, e.g. /opt/conda,/srv/data');
 
-/** Absolute directories (hook directories). */
+/** Absolute directories (script directories). */
 export const directories: Parser<string[]> = listOf(absolute, () => 'expected absolute directory paths without control characters',
   () => 'list absolute paths separated by commas, e.g. /usr/local/bin/before-notebook.d');
 
