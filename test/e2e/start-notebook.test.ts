@@ -2,6 +2,7 @@
 // it starts for DOCKER_STACKS_JUPYTER_CMD, NOTEBOOK_ARGS and JUPYTERHUB_API_TOKEN, as a table run
 // through the entrypoint (`--version` makes each server say what it is and exit), bad settings, and
 // RESTARTABLE=yes with a real JupyterLab that is killed and comes back.
+// (Jupyter Server itself is proven to start from this CMD by notebook.test.ts, label.test.ts and the rest.)
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,33 +15,37 @@ const versions = ((): Record<string, string> => {
   return Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split('==') as [string, string]));
 })();
 
-const CASES: { name: string; env?: Record<string, string>; command?: string[]; executing: string; stdout: string; code?: number }[] = [
+/** Each case: the environment and command, what the script says it executes, and the version printed. */
+const CASES: { name: string; env?: Record<string, string>; command?: string[]; note?: string; executing: string; stdout: string }[] = [
   { name: 'default: JupyterLab', executing: 'jupyter lab --version', stdout: versions['jupyterlab']! },
-  { name: 'DOCKER_STACKS_JUPYTER_CMD=lab', env: { DOCKER_STACKS_JUPYTER_CMD: 'lab' }, executing: 'jupyter lab --version', stdout: versions['jupyterlab']! },
   { name: 'DOCKER_STACKS_JUPYTER_CMD=notebook: Notebook 7', env: { DOCKER_STACKS_JUPYTER_CMD: 'notebook' }, executing: 'jupyter notebook --version', stdout: versions['notebook']! },
   { name: 'DOCKER_STACKS_JUPYTER_CMD=server: Jupyter Server alone', env: { DOCKER_STACKS_JUPYTER_CMD: 'server' }, executing: 'jupyter server --version', stdout: versions['jupyter_server']! },
-  { name: 'NOTEBOOK_ARGS, split as a shell would, before the arguments', env: { NOTEBOOK_ARGS: `--ServerApp.base_url=/course/ '--ServerApp.custom_display_url=http://nb.example/a b'` }, command: ['start-notebook.py', '--version'], executing: `jupyter lab --ServerApp.base_url=/course/ '--ServerApp.custom_display_url=http://nb.example/a b' --version`, stdout: versions['jupyterlab']! },
-  { name: 'JUPYTERHUB_API_TOKEN: jupyterhub-singleuser', env: { JUPYTERHUB_API_TOKEN: 'x', DOCKER_STACKS_JUPYTER_CMD: 'notebook', RESTARTABLE: 'yes' }, executing: 'jupyterhub-singleuser --version', stdout: versions['jupyterhub']! },
+  { name: 'NOTEBOOK_ARGS, split as a shell would, before the arguments', env: { NOTEBOOK_ARGS: `--ServerApp.base_url=/course/ '--ServerApp.custom_display_url=http://nb.example/a b'` }, executing: `jupyter lab --ServerApp.base_url=/course/ '--ServerApp.custom_display_url=http://nb.example/a b' --version`, stdout: versions['jupyterlab']! },
+  {
+    name: 'JUPYTERHUB_API_TOKEN: jupyterhub-singleuser, whatever else is set', env: { JUPYTERHUB_API_TOKEN: 'x', DOCKER_STACKS_JUPYTER_CMD: 'notebook', RESTARTABLE: 'yes' },
+    note: 'start-notebook.py: JUPYTERHUB_API_TOKEN is set: starting the server for JupyterHub (start-singleuser.py) instead', executing: 'jupyterhub-singleuser --version', stdout: versions['jupyterhub']!,
+  },
   { name: 'start-singleuser.py, with NOTEBOOK_ARGS', env: { NOTEBOOK_ARGS: '--version' }, command: ['start-singleuser.py'], executing: 'jupyterhub-singleuser --version', stdout: versions['jupyterhub']! },
-  { name: 'start-singleuser.sh: the old name still works', command: ['start-singleuser.sh', '--version'], executing: 'jupyterhub-singleuser --version', stdout: versions['jupyterhub']! },
+  {
+    name: 'start-singleuser.sh: the old name still works, with a note', command: ['start-singleuser.sh', '--version'],
+    note: 'start-singleuser.sh: note: start-singleuser.py is the name to use; start-singleuser.sh is kept for old configurations', executing: 'jupyterhub-singleuser --version', stdout: versions['jupyterhub']!,
+  },
 ];
 
-for (const c of CASES) {
-  test(`start-notebook.py: ${c.name}`, () => {
-    const r = run({ image: BASE_NOTEBOOK, user: 'root', env: { NB_USER: 'alice', NB_UID: '1010', ...c.env }, command: c.command ?? ['start-notebook.py', '--version'] });
-    assert.equal(r.code, 0, show(r));
-    assert.equal(r.stdout, `${c.stdout}\n`, show(r));
-    assert.match(r.stderr, new RegExp(`^Executing: ${c.executing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'), show(r));
-    assert.match(r.stderr, / as alice \(uid 1010, gid 100\)/);
-  });
-}
+/** A shell word, single-quoted. */
+const q = (w: string): string => `'${w.replaceAll("'", "'\\''")}'`;
 
-test('start-notebook.py: the hub case and the old names say so on stderr', () => {
-  const hub = run({ image: BASE_NOTEBOOK, env: { JUPYTERHUB_API_TOKEN: 'x' }, command: ['start-notebook.py', '--version'] });
-  assert.match(hub.stderr, /^start-notebook\.py: JUPYTERHUB_API_TOKEN is set: starting the server for JupyterHub \(start-singleuser\.py\) instead$/m, show(hub));
-  const old = run({ image: BASE_NOTEBOOK, command: ['start-notebook.sh', '--version'] });
-  assert.match(old.stderr, /^start-notebook\.sh: note: start-notebook\.py is the name to use/m, show(old));
-  assert.equal(old.stdout, `${versions['jupyterlab']}\n`);
+test('start-notebook.py: each setting starts the server it names, as the person (one container, one start per case)', () => {
+  // nbstart makes alice once; then each case runs the start script as her, as the CMD would.
+  const script = CASES.map((c, i) => `echo "=== ${i}"; env ${Object.entries(c.env ?? {}).map(([k, v]) => q(`${k}=${v}`)).join(' ')} ${(c.command ?? ['start-notebook.py', '--version']).map(q).join(' ')} 2>&1; echo "rc=$?"`).join('\n');
+  const r = run({ image: BASE_NOTEBOOK, user: 'root', env: { NB_USER: 'alice', NB_UID: '1010' }, command: ['sh', '-c', `id -un; ${script}`] });
+  assert.equal(r.code, 0, show(r));
+  assert.match(r.stderr, /exec sh -c [\s\S]* as alice \(uid 1010, gid 100\)/);
+  const [who, ...outputs] = r.stdout.split(/^=== \d+\n/m);
+  assert.equal(who, 'alice\n');
+  for (const [i, c] of CASES.entries()) {
+    assert.deepEqual(outputs[i]!.trim().split('\n'), [...(c.note ? [c.note] : []), `Executing: ${c.executing}`, c.stdout, 'rc=0'], `${c.name}\n${show(r)}`);
+  }
 });
 
 test('start-notebook.py: bad settings are one line naming the setting, the value and the fix; exit 1', () => {
@@ -69,7 +74,7 @@ test('RESTARTABLE=yes: a server that dies is started again; stopping the contain
     const before = pids();
     assert.match(before.server, /^\d+$/, s.logs());
     assert.equal(s.exec(['stat', '-c', '%u', `/proc/${before.supervisor}`]).stdout, '1010\n', 'the supervisor runs as the person');
-    assert.equal(s.exec(['kill', '-KILL', before.server]).code, 0);
+    assert.equal(s.exec(['sh', '-c', `kill -KILL ${before.server}`]).code, 0);
     let after = pids();
     // Bounded: 30 s for a new server process that answers.
     for (let i = 0; i < 150; i++) {

@@ -13,6 +13,14 @@ export const TENSORFLOW_CPU = `localhost/nbstart-tensorflow-cpu:${TAG}`;
 export const PLAIN_STACKS = `localhost/nbstart-plain-stacks:${TAG}`;
 export const SHIMMED = `localhost/nbstart-plain-stacks-shim:${TAG}`;
 
+/**
+ * What dist/nbstart is made from. The binary itself differs from build to build (the V8 code cache
+ * in its SEA blob is not reproducible) while the bundle does not, so the foundation, and with it
+ * base-notebook and tensorflow-cpu, minutes of pip installs, are keyed on these: an unchanged
+ * source rebuilds nothing.
+ */
+const BINARY_SOURCES = ['build/nbstart.cjs', 'scripts/build.mjs', 'scripts/seed-pkg-cache.mjs', 'package-lock.json'];
+
 /** What base-notebook installs from PyPI. */
 export const BASE_NOTEBOOK_WHEELS = {
   name: 'base-notebook',
@@ -29,7 +37,7 @@ export const TENSORFLOW_CPU_WHEELS = {
 
 /** Builds every test image (in dependency order); the TensorFlow image only when asked (the demo does not). */
 export function buildAll(opts: { tensorflow?: boolean } = { tensorflow: true }): void {
-  buildImage({ tag: FOUNDATION, dockerfile: 'docker-stacks/foundation/Dockerfile', inputs: ['docker-stacks/foundation', 'dist/nbstart', 'shim-layer/rootfs/usr/local/lib/nbstart', 'dist/labextension/nbstart-label'], buildArgs: { BASE_IMAGE }, from: [BASE_IMAGE] });
+  buildImage({ tag: FOUNDATION, dockerfile: 'docker-stacks/foundation/Dockerfile', inputs: ['docker-stacks/foundation', ...BINARY_SOURCES, 'shim-layer/rootfs/usr/local/lib/nbstart', 'dist/labextension/nbstart-label'], buildArgs: { BASE_IMAGE }, from: [BASE_IMAGE] });
   buildImage({
     tag: BASE_NOTEBOOK, dockerfile: 'docker-stacks/base-notebook/Dockerfile', inputs: ['docker-stacks/base-notebook'], context: 'docker-stacks/base-notebook',
     buildArgs: { BASE_IMAGE: FOUNDATION }, from: [FOUNDATION], wheels: BASE_NOTEBOOK_WHEELS,
