@@ -5,7 +5,7 @@
 
 import { isatty } from 'node:tty';
 import pino, { type Logger } from 'pino';
-import type { LogFormat, LogLevel } from './config/validate.ts';
+import type { LogFormat, LogLevel } from './config/types.ts';
 
 export type { Logger };
 

@@ -1,7 +1,7 @@
 // `nbstart plan --watch`: re-plan whenever the ini, a hook directory or the auth_state file changes,
 // for image authors iterating on an image. Runs until SIGINT/SIGTERM.
 
-import type { Config } from './config/validate.ts';
+import type { Config } from './config/types.ts';
 import type { Logger } from './log.ts';
 
 /** What a plan depends on that can change on disk. */

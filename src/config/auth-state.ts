@@ -4,8 +4,11 @@
 
 import * as fs from 'node:fs';
 import { MAX_ID } from '../system/colon-db.ts';
-import type { RawValue } from './layers.ts';
-import { INVISIBLE_CHAR, type ProblemList } from './problems.ts';
+import { groupNameProblem, MAX_GROUPS } from './parsers.ts';
+import type { ProblemList } from './problems.ts';
+import type { RawValue } from './raw.ts';
+
+export { groupNameProblem, MAX_GROUPS };
 
 export type Preset = 'canonical' | 'ldap' | 'github';
 export const PRESETS: readonly Preset[] = ['canonical', 'ldap', 'github'];
@@ -36,9 +39,6 @@ export const PRESET_MAPPINGS: Readonly<Record<Exclude<Preset, 'github'>, Mapping
     groups: 'groups', groupName: 'name', groupGid: 'gid', home: 'user_attributes.homeDirectory',
   },
 };
-
-/** The groups a process may have at most (NGROUPS_MAX). */
-export const MAX_GROUPS = 65536;
 
 /** Where an auth_state came from, for messages: `NBSTART_AUTH_STATE_FILE=/run/secrets/a.json`. */
 export interface AuthStateSource {
@@ -73,18 +73,6 @@ export function atPath(obj: unknown, dotted: string): unknown {
     v = (v as Record<string, unknown>)[part];
   }
   return Array.isArray(v) && v.length === 1 && typeof v[0] !== 'object' ? v[0] : v;
-}
-
-// ":" and "," break a group line; INVISIBLE_CHAR hides in logs (other characters are sanitised later).
-const BAD_GROUP_CHARS = new RegExp(`[:,]|${INVISIBLE_CHAR.source}`, 'u');
-
-/** Why a mirrored group name cannot be used, or undefined (other characters are sanitised later). */
-export function groupNameProblem(name: string): string | undefined {
-  if (name === '') return 'must not be empty';
-  const bad = BAD_GROUP_CHARS.exec(name);
-  if (bad) return `must not contain ${JSON.stringify(bad[0])}`;
-  if (name.length > 256) return 'must be at most 256 characters';
-  return undefined;
 }
 
 /** An id from JSON: an integer, or a string of digits (LDAP attributes are strings). */

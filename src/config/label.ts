@@ -1,16 +1,10 @@
-// Validates [label] text and color. The text ends up inside a CSS string and the colour inside a CSS
+// Parsers of [label] text and color. The text ends up inside a CSS string and the colour inside a CSS
 // declaration, so both are held to what is safe there: the text by length and character class (it is
 // escaped later as well), the colour by a strict pattern or a fixed list of names.
 
-import type { RawConfig } from './layers.ts';
-import type { ProblemList } from './problems.ts';
+import { INVALID, type Parser } from './parsers.ts';
 
-export interface LabelConfig {
-  /** Undefined: no label (the setting is unset or blank). */
-  readonly text?: string;
-  /** Always `#rrggbb` (names and `#rgb` are expanded). */
-  readonly color: string;
-}
+export type { LabelConfig } from './types.ts';
 
 export const LABEL_MAX_CHARS = 64;
 export const DEFAULT_LABEL_COLOR = '#f37726';
@@ -45,22 +39,21 @@ export function parseLabelColor(text: string): string | undefined {
   return Object.hasOwn(LABEL_COLOR_NAMES, t) ? LABEL_COLOR_NAMES[t] : undefined;
 }
 
-/** Validates the [label] section; problems are added, never thrown. */
-export function validateLabel(raw: RawConfig, problems: ProblemList): LabelConfig {
-  let color = DEFAULT_LABEL_COLOR;
-  const colorRaw = raw.get('label.color');
-  if (colorRaw) {
-    const c = parseLabelColor(colorRaw.value);
-    if (c) color = c;
-    else problems.error(colorRaw.origin, colorRaw.value, `expected #rgb, #rrggbb or one of ${Object.keys(LABEL_COLOR_NAMES).join(', ')}`, `set ${colorRaw.origin} to e.g. #1565c0 or teal`);
-  }
-  const textRaw = raw.get('label.text');
-  if (!textRaw) return { color };
-  const why = labelTextProblem(textRaw.value);
+/** [label] color: `#rgb`, `#rrggbb` or a colour name, as `#rrggbb`. */
+export const labelColor: Parser<string> = (raw, problems) => {
+  const c = parseLabelColor(raw.value);
+  if (c) return c;
+  problems.error(raw.origin, raw.value, `expected #rgb, #rrggbb or one of ${Object.keys(LABEL_COLOR_NAMES).join(', ')}`, `set ${raw.origin} to e.g. #1565c0 or teal`);
+  return INVALID;
+};
+
+/** [label] text: blank means no label. */
+export const labelText: Parser<string | undefined> = (raw, problems) => {
+  const why = labelTextProblem(raw.value);
   if (why) {
-    problems.error(textRaw.origin, textRaw.value, `the label ${why}`, `set ${textRaw.origin} to a short plain text such as "Course 101 · 2025", or leave it empty for no label`);
-    return { color };
+    problems.error(raw.origin, raw.value, `the label ${why}`, `set ${raw.origin} to a short plain text such as "Course 101 · 2025", or leave it empty for no label`);
+    return INVALID;
   }
-  const text = textRaw.value.trim();
-  return text === '' ? { color } : { text, color };
-}
+  const text = raw.value.trim();
+  return text === '' ? undefined : text;
+};

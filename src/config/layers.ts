@@ -1,19 +1,13 @@
 // Layers raw setting values: defaults < ini file < environment < auth_state < CLI flags.
-// Values stay strings here; validate.ts turns them into types and names every problem.
+// Values stay strings here; the settings table's parsers (validate.ts) turn them into types.
 
 import * as ini from 'ini';
-import { closest, distance } from 'fastest-levenshtein';
-import { SETTINGS, STRICT_SECTIONS, type Setting } from './settings.ts';
+import { didYouMean } from './parsers.ts';
 import type { ProblemList } from './problems.ts';
+import type { RawValue } from './raw.ts';
+import { SETTINGS, STRICT_SECTIONS, type Setting } from './settings.ts';
 
-export interface RawValue {
-  readonly value: string;
-  /** Human name of where the value came from, used verbatim in error messages. */
-  readonly origin: string;
-}
-
-/** Raw values by setting key; wildcard settings (`ssh.*.host`) appear under their concrete key. */
-export type RawConfig = ReadonlyMap<string, RawValue>;
+export type { RawConfig, RawValue } from './raw.ts';
 
 export interface Sources {
   readonly iniPath: string;
@@ -33,7 +27,7 @@ export function keyMatches(pattern: string, key: string): boolean {
 
 /** The table row describing a concrete key, if any. */
 export function settingFor(key: string): Setting | undefined {
-  return SETTINGS.find((s) => keyMatches(s.key, key));
+  return (SETTINGS as readonly Setting[]).find((s) => keyMatches(s.key, key));
 }
 
 /** Flattens parsed ini into `[section, key, value]`; sections may be dotted (`ssh.gitlab`). */
@@ -93,13 +87,6 @@ export function droppedLines(text: string): { line: number; text: string }[] {
 /** True when mistakes in `section` are errors even at run time (see STRICT_SECTIONS). */
 export function isStrictSection(section: string): boolean {
   return STRICT_SECTIONS.includes(section.split('.')[0]!);
-}
-
-/** A suggestion like ` (did you mean "uid"?)`, or empty. */
-export function didYouMean(word: string, candidates: readonly string[]): string {
-  if (candidates.length === 0) return '';
-  const best = closest(word, [...candidates]);
-  return distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best}"?)` : '';
 }
 
 /** Reads the ini text into raw values; unknown sections and keys become problems of `unknownSeverity`. */

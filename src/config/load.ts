@@ -6,7 +6,9 @@ import { authStateValues, PRESETS, readAuthState, type Mapping, type Preset } fr
 import { layer } from './layers.ts';
 import { ProblemList } from './problems.ts';
 import { DEFAULT_CONFIG_FILE } from './settings.ts';
-import { validate, type Config } from './validate.ts';
+import { HOOK_NAMES } from '../hooks/index.ts';
+import type { Config } from './types.ts';
+import { validate } from './validate.ts';
 
 const MAPPING_KEYS: readonly [string, keyof Mapping][] = [
   ['name', 'name'], ['uid', 'uid'], ['gid', 'gid'], ['group', 'group'], ['groups', 'groups'],
@@ -66,6 +68,7 @@ export function loadConfig(input: LoadInput): Loaded {
       for (const [k, v] of authStateValues(src, preset, overrides, problems)) raw.set(k, v);
     }
   }
-  const config = validate(raw, problems);
+  // [hooks] disable may name any built-in hook: the one list is src/hooks/index.ts.
+  const config = validate(raw, problems, { hookNames: HOOK_NAMES });
   return { config, problems, iniPath, iniFound: iniText !== undefined };
 }

@@ -1,20 +1,13 @@
-// Validates [metrics]: whether IPython kernels count executed cells, where, and in which formats.
+// Parsers of [metrics]: whether IPython kernels count executed cells, where, and in which formats.
 
-import type { RawConfig } from './layers.ts';
-import type { ProblemList } from './problems.ts';
-import { parseBool, splitList } from './validate.ts';
+import { INVALID, splitList, type Parser } from './parsers.ts';
 
-export type MetricsFormat = 'jsonl' | 'prometheus';
+import type { MetricsFormat } from './types.ts';
 
-export interface MetricsConfig {
-  readonly cells: boolean;
-  /** Directory of cells.jsonl and cells-<kernel>.prom. */
-  readonly path: string;
-  readonly formats: readonly MetricsFormat[];
-}
+export type { MetricsConfig, MetricsFormat } from './types.ts';
 
 export const DEFAULT_METRICS_PATH = '/var/log/nbstart';
-const FORMATS: readonly MetricsFormat[] = ['jsonl', 'prometheus'];
+export const METRICS_FORMATS: readonly MetricsFormat[] = ['jsonl', 'prometheus'];
 
 /** Why `p` cannot be the metrics directory, or undefined. It is written into Python source and made by root. */
 export function metricsPathProblem(p: string): string | undefined {
@@ -26,31 +19,20 @@ export function metricsPathProblem(p: string): string | undefined {
   return undefined;
 }
 
-/** Validates the [metrics] section; problems are added, never thrown. */
-export function validateMetrics(raw: RawConfig, problems: ProblemList): MetricsConfig {
-  let cells = false;
-  const cellsRaw = raw.get('metrics.cells');
-  if (cellsRaw) {
-    const b = parseBool(cellsRaw.value);
-    if (b === undefined) problems.error(cellsRaw.origin, cellsRaw.value, 'expected yes/no (or 1/0, true/false)', `set ${cellsRaw.origin} to yes or no`);
-    else cells = b;
-  }
-  let path = DEFAULT_METRICS_PATH;
-  const pathRaw = raw.get('metrics.path');
-  if (pathRaw) {
-    const p = pathRaw.value.trim().replace(/\/+$/, '');
-    const why = metricsPathProblem(p);
-    if (why) problems.error(pathRaw.origin, pathRaw.value, `the metrics directory ${why}`, `set ${pathRaw.origin} to e.g. ${DEFAULT_METRICS_PATH}`);
-    else path = p;
-  }
-  let formats: MetricsFormat[] = [...FORMATS];
-  const formatsRaw = raw.get('metrics.formats');
-  if (formatsRaw) {
-    const words = splitList(formatsRaw.value.toLowerCase());
-    const bad = words.filter((w) => !(FORMATS as readonly string[]).includes(w));
-    if (bad.length > 0 || words.length === 0) {
-      problems.error(formatsRaw.origin, formatsRaw.value, `expected a comma-separated list of ${FORMATS.join(', ')}`, `set ${formatsRaw.origin} to e.g. jsonl,prometheus`);
-    } else formats = [...new Set(words as MetricsFormat[])];
-  }
-  return { cells, path, formats };
-}
+/** [metrics] path. */
+export const metricsPath: Parser<string> = (raw, problems) => {
+  const p = raw.value.trim().replace(/\/+$/, '');
+  const why = metricsPathProblem(p);
+  if (!why) return p;
+  problems.error(raw.origin, raw.value, `the metrics directory ${why}`, `set ${raw.origin} to e.g. ${DEFAULT_METRICS_PATH}`);
+  return INVALID;
+};
+
+/** [metrics] formats. */
+export const metricsFormats: Parser<MetricsFormat[]> = (raw, problems) => {
+  const words = splitList(raw.value.toLowerCase());
+  const bad = words.filter((w) => !(METRICS_FORMATS as readonly string[]).includes(w));
+  if (bad.length === 0 && words.length > 0) return [...new Set(words as MetricsFormat[])];
+  problems.error(raw.origin, raw.value, `expected a comma-separated list of ${METRICS_FORMATS.join(', ')}`, `set ${raw.origin} to e.g. jsonl,prometheus`);
+  return INVALID;
+};

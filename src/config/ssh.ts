@@ -3,7 +3,7 @@
 // start-up, ssh is configured for all sections or for none.
 
 import { isIP } from 'node:net';
-import type { RawConfig, RawValue } from './layers.ts';
+import type { RawConfig, RawValue } from './raw.ts';
 import type { ProblemList } from './problems.ts';
 import { parseHostKey, type HostKey } from './ssh-host-key.ts';
 

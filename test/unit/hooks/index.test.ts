@@ -1,12 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUILTIN_HOOK_NAMES } from '../../../src/config/settings.ts';
+import { loadConfig } from '../../../src/config/load.ts';
 import { HOOK_NAMES } from '../../../src/hooks/index.ts';
 import { VERSION } from '../../../src/version.ts';
 import { readFileSync } from 'node:fs';
 
-test('the names [hooks] disable accepts are exactly the built-in hooks, in run order', () => {
-  assert.deepEqual([...BUILTIN_HOOK_NAMES], [...HOOK_NAMES]);
+test('[hooks] disable accepts exactly the built-in hooks of src/hooks/index.ts', () => {
+  const all = loadConfig({ env: { NBSTART_DISABLE_HOOKS: HOOK_NAMES.join(',') }, flags: {}, strict: true, root: '/nonexistent' });
+  assert.deepEqual(all.problems.errors, []);
+  assert.deepEqual([...all.config.hooks.disable], [...HOOK_NAMES]);
+  const bad = loadConfig({ env: { NBSTART_DISABLE_HOOKS: 'sudoo' }, flags: {}, strict: true, root: '/nonexistent' });
+  assert.match(bad.problems.errors[0]!.message, /is not a built-in hook \(did you mean "sudo"\?\)/);
 });
 
 test('--version is package.json\'s version', () => {
