@@ -114,7 +114,8 @@ function enabledHooks<H extends { name: string }>(hooks: readonly H[], config: C
 /** One plan as text or JSON. */
 function renderPlan(planned: readonly Planned[], ctx: PlanContext, command: readonly string[], json: boolean): string {
   const after = planned.flatMap((p) => p.plan.ops).filter((o) => o.kind === 'chdir').at(-1);
-  const report = { identity: ctx.identity, privileged: ctx.privileged, planned, command, cwd: after?.kind === 'chdir' ? after.path : ctx.cwd };
+  const nameFrom = ctx.config.origins.get('user.name');
+  const report = { identity: ctx.identity, privileged: ctx.privileged, planned, command, cwd: after?.kind === 'chdir' ? after.path : ctx.cwd, ...(nameFrom !== undefined && { nameFrom }) };
   return json ? planJson(report) : planText(report);
 }
 
