@@ -75,7 +75,7 @@ export const SETTINGS = [
   row({ key: 'exec.umask', env: ['NB_UMASK'], default: 'inherited (usually 022)', doc: 'octal umask for hooks and the command', parse: p.umask }),
   row({ key: 'exec.unset', env: ['JUPYTER_ENV_VARS_TO_UNSET'], default: '(empty)', doc: 'comma-separated variables removed before exec', parse: p.variableNames, value: [] }),
   // [label]: a text strip beside the Jupyter logo (issue 9)
-  row({ key: 'label.text', env: ['NBSTART_LABEL'], default: '(empty: no label)', doc: 'text shown beside the logo of the classic notebook UI; at most 64 characters, no control characters', parse: labelText }),
+  row({ key: 'label.text', env: ['NBSTART_LABEL'], default: '(empty: no label)', doc: 'text shown beside the logo of JupyterLab and Notebook 7; at most 64 characters, no control characters', parse: labelText }),
   row({ key: 'label.color', env: ['NBSTART_LABEL_COLOR'], default: '#f37726', doc: 'background of the label: #rgb, #rrggbb or a basic CSS colour name (red, navy, teal, ...)', parse: labelColor, value: DEFAULT_LABEL_COLOR }),
   // [metrics]: cells-run counting in IPython kernels (issue 9)
   row({ key: 'metrics.cells', env: ['NBSTART_METRICS_CELLS'], default: 'no', doc: 'yes: IPython kernels count executed cells per kernel and notebook (system-wide /etc/ipython config)', parse: p.bool, value: false }),
