@@ -1,6 +1,6 @@
 # Unit tests of hub/nbstart_hub.py: the reductions and validation as a table of auth_states, and the
 # spawner hand-overs against small stand-ins for a spawner (no hub, no cluster, no Docker).
-# Run: python3 -m pytest -q hub/tests   (Debian: apt-get install python3-pytest)
+# Run: npm run test:hub (pytest in .cache/hub-venv, the venv of hub/requirements.txt)
 
 import asyncio
 import json
