@@ -12,6 +12,9 @@ canonical identity and hands it to the spawner. A whole auth_state is never pass
 access tokens (OAuthenticator's access_token, refresh_token, id_token, token_response), and
 anything in a pod spec or a container's configuration can be read by whoever can read those.
 
+The canonical identity is hub/identity.schema.json; validate_identity and nbstart accept exactly
+what it accepts (hub/tests/test_identity_contract.py, test/unit/config/identity-contract.test.ts).
+
 Three parts, usable on their own:
 
   reductions   from_ldap(auth_state, name, ...), from_github(auth_state, name, ...) and
@@ -484,7 +487,10 @@ def from_github(
     uid and primary gid are github_user.id (+ id_offset), in a private group named after the user;
     each distinct organization of auth_state["teams"] becomes a group named after its login
     (lower-cased), with gid organization.id (+ id_offset). Users and organizations share GitHub's
-    id space, so a private group never collides with an organization's. Tokens stay behind.
+    id space, so a private group never collides with an organization's. Ids below min_uid (GitHub's
+    first accounts and organizations: id 27 would be uid 27, group sudo; 42 group shadow) are
+    refused unless id_offset moves them. Tokens stay behind. nbstart's own github preset reduces
+    the same way (hub/tests/identity-corpus.json).
     """
     if not isinstance(auth_state, Mapping) or not auth_state:
         raise IdentityError(f"auth_state is empty; fix: {_GITHUB_HINT}")

@@ -20,8 +20,9 @@ BASE_IMAGE=localhost/nbstart-debian:bookworm
 # podman needs no uidmap, slirp4netns, netavark or aardvark-dns.
 # The hub tests (test/e2e/hub-*.test.ts, hub/tests): python3-venv for .cache/hub-venv (the hub stack
 # from PyPI, scripts/hub-venv.ts), slapd for a real LDAP directory, docker.io for a real Docker
-# engine and swarm (each test starts its own daemon: nothing here starts a service).
-HOST_PACKAGES=(podman runc mmdebstrap bindfs fuse3 openssh-server openssh-client git curl python3-venv slapd docker.io)
+# engine and swarm (each test starts its own daemon: nothing here starts a service), catatonit for
+# the pause container of `podman kube play` (test/e2e/hub-kube.test.ts).
+HOST_PACKAGES=(podman runc mmdebstrap bindfs fuse3 openssh-server openssh-client git curl python3-venv slapd docker.io catatonit)
 # Headless Chromium for the label screenshots (test/e2e/label.test.ts), with one font so text renders.
 HOST_PACKAGES+=(chromium fonts-dejavu-core)
 # The base image's recipe. Everything that changes the tarball belongs here, since its hash names it.

@@ -11,8 +11,11 @@
 # by everyone (the files hold ids and group names, as `getent passwd` shows them anyway).
 # The hub service runs on a manager with /var/run/docker.sock and /srv/nfs/jupyter mounted at the
 # same paths. Put nbstart_hub.py next to this file. JUPYTERHUB_CRYPT_KEY=$(openssl rand -hex 32).
+# test/e2e/hub-docker.test.ts runs this file in a real JupyterHub with a real slapd, the real
+# LDAPAuthenticator and SwarmSpawner on a one-node Docker swarm, and a root-squashed home.
 
 import os
+import ssl
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -24,6 +27,9 @@ c = get_config()  # noqa: F821
 c.JupyterHub.authenticator_class = "ldapauthenticator.LDAPAuthenticator"
 c.LDAPAuthenticator.server_address = "ldap.example.org"
 c.LDAPAuthenticator.tls_strategy = "on_connect"
+# Check the server's certificate (against the system's CAs, or add "ca_certs_file": ...):
+# ldapauthenticator does not by default.
+c.LDAPAuthenticator.tls_kwargs = {"validate": ssl.CERT_REQUIRED}
 c.LDAPAuthenticator.lookup_dn = True
 c.LDAPAuthenticator.lookup_dn_search_user = "cn=jupyterhub,ou=services,dc=example,dc=org"
 c.LDAPAuthenticator.lookup_dn_search_password = os.environ["LDAP_SEARCH_PASSWORD"]
@@ -33,6 +39,9 @@ c.LDAPAuthenticator.lookup_dn_user_dn_attribute = "uid"
 c.LDAPAuthenticator.auth_state_attributes = ["uidNumber", "gidNumber"]
 c.LDAPAuthenticator.post_auth_hook = nbstart_hub.ldap_posix_groups_hook("ou=groups,dc=example,dc=org")
 c.Authenticator.enable_auth_state = True
+# JupyterHub >= 5 lets no one in by default: everyone in the directory here (or
+# c.LDAPAuthenticator.allowed_groups = [...]).
+c.Authenticator.allow_all = True
 
 # --- where: a Swarm service per server ----------------------------------------------------------
 c.JupyterHub.spawner_class = "dockerspawner.SwarmSpawner"
@@ -53,6 +62,6 @@ c.SwarmSpawner.volumes = {"/srv/nfs/home/{username}": "/mnt/home/{username}"}
 c.SwarmSpawner.environment = {"NBSTART_HOME_SOURCE": "/mnt/home/{user}"}
 
 # --- the identity: a file on the shared NFS, mounted read-only -----------------------------------
-IDENTITY_DIR = "/srv/nfs/jupyter/nbstart-identities"
+IDENTITY_DIR = os.environ.get("NBSTART_IDENTITY_DIR", "/srv/nfs/jupyter/nbstart-identities")
 c.SwarmSpawner.pre_spawn_hook = nbstart_hub.dockerspawner_hook(nbstart_hub.from_ldap, IDENTITY_DIR)
 c.SwarmSpawner.post_stop_hook = nbstart_hub.dockerspawner_cleanup(IDENTITY_DIR)
