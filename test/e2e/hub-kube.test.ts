@@ -42,14 +42,15 @@ describe('recipe (a): zero-to-jupyterhub (KubeSpawner) with LDAP, hub/examples/z
   before(async () => {
     fs.chmodSync(work, 0o755);
     slapd = await startSlapd([
-      { uid: 'alice', password: PASSWORD, posix: { uidNumber: 2001, gidNumber: 2001, homeDirectory: '/mnt/home/alice' } },
+      // A name KubeSpawner's DNS-safe slug changes (jupyter-ada-l---<hash>): the home must not.
+      { uid: 'ada_l', password: PASSWORD, posix: { uidNumber: 2001, gidNumber: 2001, homeDirectory: '/mnt/home/ada_l' } },
       { uid: 'carol', password: PASSWORD },
     ], [
-      { cn: 'alice', gidNumber: 2001, memberUid: ['alice'] },
-      { cn: 'physics', gidNumber: 3000, memberUid: ['alice', 'carol'] },
-      { cn: 'astro', gidNumber: 3100, memberUid: ['alice'] },
+      { cn: 'ada', gidNumber: 2001, memberUid: ['ada_l'] },
+      { cn: 'physics', gidNumber: 3000, memberUid: ['ada_l', 'carol'] },
+      { cn: 'astro', gidNumber: 3100, memberUid: ['ada_l'] },
     ]);
-    home = squashedHome('alice', 2001);
+    home = squashedHome('ada_l', 2001);
     kube = await startKubeApi(`nbstart-e2e-${TAG}-${process.pid}`, work);
     const dir = path.join(work, 'hub');
     fs.mkdirSync(dir);
@@ -74,53 +75,57 @@ describe('recipe (a): zero-to-jupyterhub (KubeSpawner) with LDAP, hub/examples/z
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  test('alice: KubeSpawner\'s Secret and Pod hold only the identity; kube play runs them; the server is alice with her groups and her squashed home', async () => {
-    const login = await new Browser().loginForm(hub.url, 'alice', PASSWORD);
-    assert.equal(login.status, 302, `login of alice: HTTP ${login.status}\n${hub.tail()}`);
-    await hub.startServer('alice').catch((err: Error) => {
-      throw new Error(`${err.message}\n--- the Kubernetes API stand-in\n${kube.log()}\n--- the container\n${podman(['logs', kube.containerName('jupyter-alice')]).stderr.slice(-3000)}`);
+  test('ada_l: KubeSpawner\'s Secret and Pod hold only the identity; kube play runs them; the server is ada_l with her groups and her squashed home', async () => {
+    const login = await new Browser().loginForm(hub.url, 'ada_l', PASSWORD);
+    assert.equal(login.status, 302, `login of ada_l: HTTP ${login.status}\n${hub.tail()}`);
+    await hub.startServer('ada_l').catch((err: Error) => {
+      throw new Error(`${err.message}\n--- the Kubernetes API stand-in\n${kube.log()}`);
     });
     const groups = [{ name: 'physics', gid: 3000 }, { name: 'astro', gid: 3100 }]; // by gid
-    const identity = { name: 'alice', uid: 2001, gid: 2001, group: 'alice', groups, home: '/mnt/home/alice' };
+    const identity = { name: 'ada_l', uid: 2001, gid: 2001, group: 'ada', groups, home: '/mnt/home/ada_l' };
+    const podName = [...kube.sent.keys()].find((k) => k.startsWith(`pods/${NS}/`))?.split('/')[2];
+    assert.match(podName ?? '', /^jupyter-ada-l-+[0-9a-f]+$/, `KubeSpawner's pod name: ${kube.requests.join(', ')}`);
 
     // What KubeSpawner sent, as sent: the Secret with the identity, the pod naming only the Secret.
-    const secret = kube.sent.get(`secrets/${NS}/jupyter-alice-nbstart-identity`);
+    const secret = kube.sent.get(`secrets/${NS}/${podName}-nbstart-identity`);
     assert.ok(secret, `no Secret was created: ${kube.requests.join(', ')}`);
     const sent = JSON.parse(secret['stringData']['identity.json']) as { groups: { gid: number }[] };
     assert.deepEqual({ ...sent, groups: [...sent.groups].sort((a, b) => a.gid - b.gid) }, identity);
-    const pod = kube.sent.get(`pods/${NS}/jupyter-alice`);
+    const pod = kube.sent.get(`pods/${NS}/${podName}`);
     assert.ok(pod, `no Pod was created: ${kube.requests.join(', ')}`);
     const container = pod['spec']['containers'][0];
     assert.deepEqual(container['securityContext'], {
       runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['CHOWN', 'SETGID', 'SETUID'] },
     });
     const volumes = pod['spec']['volumes'] as { name: string }[];
-    assert.deepEqual(volumes.find((v) => v.name === 'nbstart-identity'), { name: 'nbstart-identity', secret: { secretName: 'jupyter-alice-nbstart-identity', defaultMode: 0o400 } });
+    assert.deepEqual(volumes.find((v) => v.name === 'nbstart-identity'), { name: 'nbstart-identity', secret: { secretName: `${podName}-nbstart-identity`, defaultMode: 0o400 } });
     assert.deepEqual((container['volumeMounts'] as { name: string }[]).find((m) => m.name === 'nbstart-identity'), { name: 'nbstart-identity', mountPath: '/run/nbstart', readOnly: true });
     const env = Object.fromEntries((container['env'] as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
     assert.equal(env['NBSTART_AUTH_STATE_FILE'], '/run/nbstart/identity.json');
-    assert.equal(env['JUPYTERHUB_USER'], 'alice');
+    assert.equal(env['JUPYTERHUB_USER'], 'ada_l');
+    // The recipe's mount, at JupyterHub's name for her (where homeDirectory points).
+    assert.deepEqual((container['volumeMounts'] as { name: string }[]).find((m) => m.name === 'nfs-home'), { name: 'nfs-home', mountPath: '/mnt/home/ada_l', subPath: 'ada_l' });
     const podText = JSON.stringify(pod);
     for (const s of ['"uid":2001', 'physics', PASSWORD, slapd.searchPassword]) assert.ok(!podText.includes(s), `the pod spec holds ${JSON.stringify(s)}`);
     assert.equal(pod['spec']['securityContext']?.['fsGroup'], undefined, 'singleuser.fsGid: null leaves fsGroup out');
 
-    const name = kube.containerName('jupyter-alice');
+    const name = kube.containerName(podName!);
     const exec = (script: string, user?: string): string => {
       const r = podman(['exec', ...(user ? ['--user', user] : []), name, 'sh', '-c', script], { timeoutMs: 30 * SECOND });
       assert.equal(r.code, 0, `podman exec: exit ${r.code}\n${r.stdout}${r.stderr}`);
       return r.stdout;
     };
-    await checkPerson(hub, { name: 'alice', uid: 2001, gid: 2001, group: 'alice', groups, identity, externalHome: '/mnt/home/alice' },
+    await checkPerson(hub, { name: 'ada_l', uid: 2001, gid: 2001, group: 'ada', groups, identity, externalHome: '/mnt/home/ada_l' },
       exec, podman(['inspect', name]).stdout, [PASSWORD, slapd.searchPassword]);
     // The security context as the container has it: three capabilities at most, no_new_privs.
     assert.equal(exec('grep -E "^(CapBnd|NoNewPrivs)" /proc/1/status'), 'CapBnd:\t00000000000000c1\nNoNewPrivs:\t1\n');
     // The Secret's file as defaultMode 0400 makes it: root's alone (nbstart read it before the drop).
     assert.equal(exec('stat -c "%a %u:%g" /run/nbstart/identity.json'), '400 0:0\n');
-    assert.notEqual(podman(['exec', '--user', '2001:2001', name, 'cat', '/run/nbstart/identity.json']).code, 0, 'alice can read the Secret');
-    assert.ok(fs.statSync(path.join(home.src, 'jupyter', '.jupyter')).uid === 2001, 'Jupyter\'s config dir was made by alice in her home');
+    assert.notEqual(podman(['exec', '--user', '2001:2001', name, 'cat', '/run/nbstart/identity.json']).code, 0, 'she can read the Secret');
+    assert.ok(fs.statSync(path.join(home.src, 'jupyter', '.jupyter')).uid === 2001, 'Jupyter\'s config dir was made by her in her home');
 
-    await hub.stopServer('alice');
-    assert.ok(kube.requests.includes(`DELETE /api/v1/namespaces/${NS}/secrets/jupyter-alice-nbstart-identity`), 'kubespawner_cleanup deletes the Secret');
+    await hub.stopServer('ada_l');
+    assert.ok(kube.requests.includes(`DELETE /api/v1/namespaces/${NS}/secrets/${podName}-nbstart-identity`), 'kubespawner_cleanup deletes the Secret');
     await waitFor('the pod to go', 60 * SECOND, () => (podman(['ps', '-aq', '--filter', `name=^${name}$`]).stdout.trim() === '' ? true : undefined));
   });
 
@@ -130,7 +135,6 @@ describe('recipe (a): zero-to-jupyterhub (KubeSpawner) with LDAP, hub/examples/z
     const started = await hub.api('POST', '/users/carol/server');
     assert.ok(started.status >= 400 || started.status === 202, `POST server: HTTP ${started.status}`);
     await waitFor('the hook\'s message', 30 * SECOND, () => (/Unhandled error starting carol's server: nbstart: cannot start carol's server: auth_state\.user_attributes\.uidNumber: missing; fix: set c\.LDAPAuthenticator\.auth_state_attributes/.test(hub.log()) ? true : undefined), hub.tail);
-    assert.ok(!kube.requests.some((r) => r.startsWith('POST') && r.includes('carol')), `nothing was created for carol: ${kube.requests.join(', ')}`);
-    assert.equal(kube.sent.get(`pods/${NS}/jupyter-carol`), undefined);
+    assert.ok(![...kube.sent.keys()].some((k) => k.includes('carol')), `nothing was created for carol: ${kube.requests.join(', ')}`);
   });
 });

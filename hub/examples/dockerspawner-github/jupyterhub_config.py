@@ -35,8 +35,10 @@ c.DockerSpawner.cmd = ["jupyterhub-singleuser"]
 c.DockerSpawner.extra_create_kwargs = nbstart_hub.DOCKER_CREATE_KWARGS  # --user root
 c.DockerSpawner.extra_host_config = nbstart_hub.DOCKER_HOST_CONFIG  # --cap-drop ALL --cap-add CHOWN,SETGID,SETUID
 # A home volume per person, mounted at /home/<name>; Docker creates it owned by root, and
-# CHOWN_HOME gives it to the person at every start (only what differs is changed).
-c.DockerSpawner.volumes = {"jupyterhub-user-{username}": "/home/{username}"}
+# CHOWN_HOME gives it to the person at every start (only what differs is changed). {username} is
+# DockerSpawner's escaped name (bob-dev is bob-2ddev), fine for a volume's name; the home in the
+# container is nbstart's /home/<JupyterHub username>, hence {raw_username}.
+c.DockerSpawner.volumes = {"jupyterhub-user-{username}": "/home/{raw_username}"}
 c.DockerSpawner.environment = {"CHOWN_HOME": "yes"}
 
 # --- the identity: reduced, written to a file, mounted read-only -------------------------------

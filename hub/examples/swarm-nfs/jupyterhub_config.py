@@ -56,9 +56,10 @@ c.SwarmSpawner.extra_container_spec = nbstart_hub.SWARM_CONTAINER_SPEC
 # The person's NFS home, bind-mounted from the node's NFS mount (no volume_driver: SwarmSpawner
 # would apply it to every mount, the identity's bind mount included). nbstart uses it as the
 # external home: it makes /home/<name>, and as the person (root is squashed) creates
-# jupyter/.jupyter there and exports JUPYTER_CONFIG_DIR. {user} is nbstart's, {username} the
-# spawner's; they agree for plain names.
-c.SwarmSpawner.volumes = {"/srv/nfs/home/{username}": "/mnt/home/{username}"}
+# jupyter/.jupyter there and exports JUPYTER_CONFIG_DIR. {user} is nbstart's name for the person
+# (JupyterHub's username), as is the spawner's {raw_username}; its {username} is escaped (bob-dev
+# would be bob-2ddev) and names neither the directory on NFS nor the home nbstart uses.
+c.SwarmSpawner.volumes = {"/srv/nfs/home/{raw_username}": "/mnt/home/{raw_username}"}
 c.SwarmSpawner.environment = {"NBSTART_HOME_SOURCE": "/mnt/home/{user}"}
 
 # --- the identity: a file on the shared NFS, mounted read-only -----------------------------------
