@@ -25,6 +25,9 @@ BASE_IMAGE=localhost/nbstart-debian:bookworm
 HOST_PACKAGES=(podman runc mmdebstrap bindfs fuse3 openssh-server openssh-client git curl python3-venv slapd docker.io catatonit)
 # Headless Chromium for the label screenshots (test/e2e/label.test.ts), with one font so text renders.
 HOST_PACKAGES+=(chromium fonts-dejavu-core)
+# pip on the host downloads the images' wheels (scripts/images/wheels.ts; builds get no HTTPS here);
+# a python3 with pip earlier on PATH (pyenv) is used first.
+HOST_PACKAGES+=(python3-pip)
 # The base image's recipe. Everything that changes the tarball belongs here, since its hash names it.
 BASE_SUITE=bookworm
 BASE_VARIANT=apt
