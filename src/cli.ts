@@ -2,6 +2,7 @@
 // Everything after the first word that is not an option belongs to the command, untouched.
 
 import { OTHER_ENV, SETTINGS } from './config/settings.ts';
+import { LOG_FORMATS, LOG_LEVELS } from './config/types.ts';
 import { VERSION } from './version.ts';
 
 export type Action = 'run' | 'plan' | 'check';
@@ -80,8 +81,8 @@ async function parseOptions(action: Action, args: readonly string[]): Promise<Cl
     ].join('\n'))
     .parserConfiguration({ 'halt-at-non-option': true, 'populate--': true, 'parse-positional-numbers': false })
     .option('config', { type: 'string', describe: 'ini file (default: $NBSTART_CONFIG or /etc/nbstart/nbstart.ini)' })
-    .option('log-level', { type: 'string', describe: 'trace|debug|info|warn|error|fatal|silent (default: info)' })
-    .option('log-format', { type: 'string', describe: 'pretty|json (default: pretty)' })
+    .option('log-level', { type: 'string', describe: `${LOG_LEVELS.join('|')} (default: info)` })
+    .option('log-format', { type: 'string', describe: `${LOG_FORMATS.join('|')} (default: pretty)` })
     .option('json', { type: 'boolean', default: false, describe: 'plan: print one JSON document' })
     .option('watch', { type: 'boolean', default: false, describe: 'plan: re-plan when the ini, a hook dir or the auth_state file changes' })
     .version(VERSION)
@@ -107,7 +108,7 @@ async function parseOptions(action: Action, args: readonly string[]): Promise<Cl
   if (parsed['help'] || parsed['version']) return { kind: 'exit', code: 0, out: `${out}\n`, err: '' };
   const positional = ((parsed['_'] as (string | number)[] | undefined) ?? []).map(String);
   const rest = ((parsed['--'] as (string | number)[] | undefined) ?? []).map(String);
-  for (const [flag, allowed] of [['log-level', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']], ['log-format', ['pretty', 'json']]] as const) {
+  for (const [flag, allowed] of [['log-level', LOG_LEVELS], ['log-format', LOG_FORMATS]] as const) {
     const v = parsed[flag];
     if (v !== undefined && !(allowed as readonly string[]).includes(String(v))) {
       return { kind: 'exit', code: 2, out: '', err: `nbstart: --${flag} must be one of ${allowed.join(', ')}, got ${JSON.stringify(String(v))}` };

@@ -1,40 +1,44 @@
-// Plans every hook of a phase against the same starting state, then applies them in order.
-// Planning everything first means a bad input stops start-up before anything is written.
+// Plans every hook of a phase against the same starting state, then applies them in order. Planning
+// everything first means a bad input stops start-up before anything is written. Whether a hook plans
+// at all is src/policy.ts's decision.
 
 import type { Hook, StartContext } from './hooks/hook.ts';
 import type { Logger } from './log.ts';
-import { apply, type ApplyContext } from './plan/apply.ts';
+import type { ApplyContext } from './ops/context.ts';
+import { ScriptsStopped } from './ops/run-scripts.ts';
+import { apply } from './plan/apply.ts';
 import type { Plan } from './plan/ops.ts';
+import { decide, HookError } from './policy.ts';
+
+export { HookError } from './policy.ts';
 
 export interface Planned {
   readonly hook: Pick<Hook, 'name' | 'phase' | 'summary'>;
   readonly plan: Plan;
 }
 
-/** Raised when a hook cannot plan or apply; names the hook once. */
-export class HookError extends Error {
-  readonly hook: string;
-  constructor(hook: string, cause: unknown) {
-    super(`hook ${hook}: ${(cause as Error).message}`, { cause });
-    this.name = 'HookError';
-    this.hook = hook;
-  }
-}
-
-/** Plans the hooks in order; set-env/unset-env of earlier plans are visible to later ones. */
+/** Plans the hooks in order; the environment and working directory earlier plans leave are what later ones see. */
 export async function planHooks<C extends StartContext>(hooks: readonly Hook<C>[], ctx: C): Promise<Planned[]> {
   const out: Planned[] = [];
   const env = { ...ctx.env };
+  let cwd = ctx.cwd;
   for (const hook of hooks) {
+    const here = { ...ctx, env, cwd };
+    const decision = decide(hook, here);
     let plan: Plan;
-    try {
-      plan = await hook.plan({ ...ctx, env });
-    } catch (err) {
-      throw new HookError(hook.name, err);
+    if (!decision.run) {
+      plan = { ops: [], notes: decision.note ? [decision.note] : [] };
+    } else {
+      try {
+        plan = await hook.plan(here);
+      } catch (err) {
+        throw err instanceof HookError ? err : new HookError(hook.name, err);
+      }
     }
     for (const op of plan.ops) {
       if (op.kind === 'set-env') env[op.name] = op.value;
       if (op.kind === 'unset-env') delete env[op.name];
+      if (op.kind === 'chdir') cwd = op.path;
     }
     out.push({ hook, plan });
   }
@@ -49,6 +53,7 @@ export async function applyPlanned(planned: readonly Planned[], ctx: Omit<ApplyC
     try {
       await apply(plan.ops, { ...ctx, log: hlog });
     } catch (err) {
+      if (err instanceof ScriptsStopped) throw err;
       throw new HookError(hook.name, err);
     }
   }

@@ -191,6 +191,17 @@ export const variableNames: Parser<string[]> = listOf((v) => (/^[A-Za-z_][A-Za-z
 export const hookNames: Parser<string[]> = listOf((d, env) => (env.hookNames.includes(d) ? d : undefined),
   (d, env) => `is not a built-in hook${didYouMean(d, env.hookNames)}`, (_o, env) => `use names from: ${env.hookNames.join(', ')}`);
 
+/** gids ([groups] allow_gids). */
+export const gidList: Parser<number[]> = (raw, problems) => {
+  const out: number[] = [];
+  for (const item of splitList(raw.value)) {
+    const g = parseIdValue(item);
+    if (g === undefined) problems.error(raw.origin, item, `expected gids from 0 to ${MAX_ID}`, 'list numeric gids separated by commas, e.g. 42,50');
+    else out.push(g);
+  }
+  return out;
+};
+
 /** Plain names linked into the home ([home] links). */
 export const linkNames: Parser<string[]> = (raw, problems) => {
   const out: string[] = [];
@@ -213,6 +224,12 @@ export const umask: Parser<number> = checked((r) => (/^[0-7]{1,4}$/.test(r.value
 /** Whole seconds, as milliseconds. */
 export const seconds: Parser<number> = checked((r) => (/^[0-9]{1,6}$/.test(r.value.trim()) ? Number(r.value.trim()) * 1000 : undefined),
   'expected whole seconds from 0 to 999999', (o) => `set ${o} to e.g. 300 (0 for no limit)`);
+
+/** A size in bytes: digits, optionally with K, M, G or T (powers of 1024). */
+export const size: Parser<number> = checked((r) => {
+  const m = /^([0-9]{1,15})\s*([KMGT]?)i?B?$/i.exec(r.value.trim());
+  return m ? Number(m[1]) * 1024 ** ' KMGT'.indexOf((m[2] || ' ').toUpperCase()) : undefined;
+}, 'expected a size such as 1G, 512M or 1048576', (o) => `set ${o} to e.g. 1G`);
 
 /** chown options (-R only). */
 export const chownOpts: Parser<ChownOptions> = checked((r) => parseChownOpts(r.value), 'supports only -R (recursive); nbstart never follows symbolic links',

@@ -37,9 +37,11 @@ export const SETTINGS = [
   row({ key: 'user.template', env: ['NBSTART_TEMPLATE_USER'], default: 'jovyan', doc: 'the image user that is refitted to the person', parse: p.userName('the template user name'), value: 'jovyan' }),
   row({ key: 'user.shell', default: 'the template user\'s shell', doc: 'login shell written to /etc/passwd and exported as SHELL', parse: p.shell }),
   row({ key: 'user.grant_sudo', env: ['GRANT_SUDO'], default: 'no', doc: 'yes/1: passwordless sudo through /etc/sudoers.d/nbstart', parse: p.bool, value: false }),
+  row({ key: 'user.adopt', env: ['NBSTART_ADOPT'], default: '(none)', doc: 'comma-separated image accounts that a person of the same name may become (otherwise only the template user is refitted)', parse: p.list, value: [] }),
   row({ key: 'user.allow_root', env: ['NBSTART_ALLOW_ROOT'], default: 'no', doc: 'yes: accept uid 0 for a user other than root', parse: p.bool, value: false }),
   // [groups]: supplementary groups mirrored into the image
   row({ key: 'groups.list', env: ['NBSTART_GROUPS'], default: '(none; auth_state groups win)', doc: 'groups to mirror: name:gid,name:gid', parse: p.groupList, value: [] }),
+  row({ key: 'groups.allow_gids', env: ['NBSTART_ALLOW_GIDS'], default: '(none)', doc: 'comma-separated privileged image gids (shadow, sudo, adm, disk, staff, docker, wheel, ...) a person may be given', parse: p.gidList, value: [] }),
   row({ key: 'groups.keep', env: ['NBSTART_KEEP_GROUPS'], default: '(none)', doc: 'comma-separated image groups the user stays in besides users (100)', parse: p.list, value: [] }),
   // [auth_state]: how to read JupyterHub's auth_state (NBSTART_AUTH_STATE_FILE / NBSTART_AUTH_STATE)
   row({ key: 'auth_state.preset', env: ['NBSTART_AUTH_STATE_PRESET'], default: 'canonical', doc: 'canonical (hub/identity.schema.json), ldap (ldapauthenticator) or github (OAuthenticator with teams); ldap and github reduce as nbstart_hub.from_ldap and from_github do', parse: p.text }),
@@ -56,11 +58,13 @@ export const SETTINGS = [
   // [home]: the person's external (e.g. root-squashed NFS) home
   row({ key: 'home.source', env: ['NBSTART_HOME_SOURCE'], default: '(none)', doc: 'external home, e.g. /mnt/home/{user} (the ini value must contain {user}); auth_state home wins', parse: p.homeSource }),
   row({ key: 'home.links', env: ['NBSTART_HOME_LINKS'], default: '(none)', doc: 'comma-separated names linked as /home/<user>/<name> -> <source>/<name>, as the user', parse: p.linkNames, value: [] }),
+  row({ key: 'home.copy_limit', env: ['NBSTART_HOME_COPY_LIMIT'], default: '1G', doc: 'most a copy of the template home may take (bytes, or with K, M, G); past it, or past 20,000 entries, /home/<user> links to the template home instead', parse: p.size, value: 1024 ** 3 }),
   row({ key: 'home.jupyter_config', default: 'jupyter/.jupyter', doc: 'Jupyter config dir under the source, exported as JUPYTER_CONFIG_DIR', parse: p.relativePath('jupyter/.jupyter'), value: 'jupyter/.jupyter' }),
   row({ key: 'home.bashrc', default: 'jupyter/.bashrc', doc: 'user bashrc under the source, sourced by interactive bash (NBSTART_USER_BASHRC)', parse: p.relativePath('jupyter/.bashrc'), value: 'jupyter/.bashrc' }),
   // [hooks]: image authors' scripts (docker-stacks semantics: *.sh sourced, others run if executable)
   row({ key: 'hooks.start_dirs', env: ['NBSTART_START_DIRS'], default: '/usr/local/bin/start-notebook.d', doc: 'comma-separated dirs run first, as the starting user', parse: p.directories, value: ['/usr/local/bin/start-notebook.d'] }),
   row({ key: 'hooks.root_dirs', env: ['NBSTART_ROOT_DIRS'], default: '/usr/local/bin/before-notebook.d', doc: 'comma-separated dirs run as root just before the privilege drop', parse: p.directories, value: ['/usr/local/bin/before-notebook.d'] }),
+  row({ key: 'hooks.as_user', env: ['NBSTART_HOOKS_AS_USER'], default: '10activate-conda-env.sh', doc: 'comma-separated names of root_dirs scripts that run after the drop, as the person, instead of as root (docker-stacks\' conda activation)', parse: p.list, value: ['10activate-conda-env.sh'] }),
   row({ key: 'hooks.user_dirs', env: ['NBSTART_USER_DIRS'], default: '(none)', doc: 'comma-separated dirs run after the drop, as the user, in the home', parse: p.directories, value: [] }),
   row({ key: 'hooks.on_failure', env: ['NBSTART_HOOKS_ON_FAILURE'], default: 'continue', doc: 'continue (log and go on, as start.sh) or abort', parse: p.oneOf(['continue', 'abort'] as const, 'continue or abort', 'expected continue or abort'), value: 'continue' }),
   row({ key: 'hooks.timeout', env: ['NBSTART_HOOKS_TIMEOUT'], default: '300', doc: 'seconds a hook may run before its process group is killed (0: no limit)', parse: p.seconds, value: 300_000 }),

@@ -37,11 +37,13 @@ export interface WantedGroup {
 
 export interface Config {
   /** Supplementary groups: mirrored from auth_state or NBSTART_GROUPS, and image groups kept. */
-  readonly groups: { readonly wanted: readonly WantedGroup[]; readonly keep: readonly string[] };
+  readonly groups: { readonly wanted: readonly WantedGroup[]; readonly keep: readonly string[]; readonly allowGids: readonly number[] };
   readonly home: {
     /** Template with {user}. */
     readonly source?: string;
     readonly links: readonly string[];
+    /** Bytes a copy of the template home may read and write. */
+    readonly copyLimit: number;
     /** Relative to the source. */
     readonly jupyterConfig: string;
     readonly bashrc: string;
@@ -55,6 +57,8 @@ export interface Config {
     readonly shell?: string;
     readonly grantSudo: boolean;
     readonly allowRoot: boolean;
+    /** Image accounts a person of the same name may become. */
+    readonly adopt: readonly string[];
   };
   readonly chown: {
     readonly home: boolean;
@@ -72,6 +76,8 @@ export interface Config {
     readonly startDirs: readonly string[];
     readonly rootDirs: readonly string[];
     readonly userDirs: readonly string[];
+    /** Names of root_dirs scripts run after the drop, as the person. */
+    readonly asUser: readonly string[];
     readonly onFailure: OnFailure;
     /** Milliseconds; 0 means no limit. */
     readonly timeoutMs: number;

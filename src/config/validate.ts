@@ -25,10 +25,11 @@ export function validate(raw: RawConfig, problems: ProblemList, env: ParseEnv): 
   const defined = <K extends string, T>(k: K, value: T | undefined): { [P in K]?: T } => (value === undefined ? {} : { [k]: value }) as { [P in K]?: T };
   const labelText = v('label.text');
   return {
-    groups: { wanted: v('groups.list'), keep: v('groups.keep') },
+    groups: { wanted: v('groups.list'), keep: v('groups.keep'), allowGids: v('groups.allow_gids') },
     home: {
       ...defined('source', v('home.source')),
       links: v('home.links'),
+      copyLimit: v('home.copy_limit'),
       jupyterConfig: v('home.jupyter_config'),
       bashrc: v('home.bashrc'),
     },
@@ -41,6 +42,7 @@ export function validate(raw: RawConfig, problems: ProblemList, env: ParseEnv): 
       ...defined('shell', v('user.shell')),
       grantSudo: v('user.grant_sudo'),
       allowRoot: v('user.allow_root'),
+      adopt: v('user.adopt'),
     },
     chown: { home: v('chown.home'), homeOpts: v('chown.home_opts'), extra: v('chown.extra'), extraOpts: v('chown.extra_opts') },
     exec: { command: v('exec.command'), ...defined('umask', v('exec.umask')), unset: v('exec.unset') },
@@ -49,6 +51,7 @@ export function validate(raw: RawConfig, problems: ProblemList, env: ParseEnv): 
       startDirs: v('hooks.start_dirs'),
       rootDirs: v('hooks.root_dirs'),
       userDirs: v('hooks.user_dirs'),
+      asUser: v('hooks.as_user'),
       onFailure: v('hooks.on_failure'),
       timeoutMs: v('hooks.timeout'),
       disable: v('hooks.disable'),

@@ -14,6 +14,8 @@ export const environment: Hook = {
   name: 'environment',
   phase: 'root',
   summary: 'HOME, USER, LOGNAME, SHELL, XDG_CACHE_HOME of the person; NB_UMASK; unset listed variables',
+  needs: () => ({}),
+  asked: () => undefined,
   async plan(ctx: PlanContext): Promise<Plan> {
     const id = ctx.identity;
     const ops: Op[] = [];

@@ -25,15 +25,22 @@ export function problemText(name: string, uid: number, source: string, local: st
   ].join('\n');
 }
 
+/** The write of that note into the local home, owned by the person. */
+export function problemNote(path: string, name: string, uid: number, gid: number, source: string, local: string, reason: string): Op {
+  return { kind: 'write-files', why: reason, files: [{ path, content: problemText(name, uid, source, local, reason), mode: 0o644, uid, gid, summary: 'why the home is missing' }] };
+}
+
 export const homeLinks: Hook = {
   name: 'home-links',
   phase: 'user',
   summary: '[home] source: create dirs and links as the user, JUPYTER_CONFIG_DIR, cwd /home/<user>',
+  needs: () => ({}),
+  asked: () => undefined,
   async plan(ctx: PlanContext): Promise<Plan> {
     const { home, identity: id } = { home: ctx.config.home, identity: ctx.identity };
     const ops: Op[] = [];
-    if (id.homeFallback?.kind === 'scratch' && ctx.fs.lstat(id.home).kind === 'missing') {
-      ops.push({ kind: 'mkdir', path: id.home, mode: 0o700, uid: id.uid, gid: id.gid, why: `scratch home: ${id.homeFallback.reason}` });
+    if (id.homeFallback?.kind === 'scratch') {
+      ops.push({ kind: 'mkdir', path: id.home, mode: 0o700, uid: id.uid, gid: id.gid, private: true, why: `scratch home: ${id.homeFallback.reason}` });
     }
     if (home.source === undefined) return { ops, notes: [] };
     const source = home.source.replaceAll('{user}', id.name);
@@ -46,7 +53,7 @@ export const homeLinks: Hook = {
       : st.kind !== 'dir' ? `${source} is not a directory` : undefined;
     if (reason !== undefined) {
       notes.push({ level: 'warn', msg: `external home unusable: ${reason}; starting in ${local} (see ${problemPath})` });
-      ops.push({ kind: 'write-file', path: problemPath, content: problemText(id.name, id.uid, source, local, reason), mode: 0o644, uid: id.uid, gid: id.gid, summary: 'why the home is missing', why: reason });
+      ops.push(problemNote(problemPath, id.name, id.uid, id.gid, source, local, reason));
       ops.push({ kind: 'chdir', path: local, why: 'the command starts in the local home' });
       return { ops, notes };
     }

@@ -30,6 +30,15 @@ export const label: Hook = {
   name: 'label',
   phase: 'root',
   summary: 'NBSTART_LABEL: a text strip beside the logo of JupyterLab and Notebook 7 (system-wide page config)',
+  needs: () => ({ root: true, writable: [LABEL_CONFIG_FILE] }),
+  asked(ctx) {
+    const { text, color } = ctx.config.label;
+    const present = ctx.fs.lstat(LABEL_CONFIG_FILE).kind !== 'missing';
+    if (text === undefined) return present ? `no label is configured and ${LABEL_CONFIG_FILE} remains` : undefined;
+    // Nothing to do when the file is in place already: a read-only root that has it is fine.
+    const current = ctx.fs.lstat(LABEL_CONFIG_FILE).kind === 'file' ? ctx.fs.readText(LABEL_CONFIG_FILE) : undefined;
+    return current === labelConfig(text, color) ? undefined : `${ctx.config.origins.get('label.text') ?? 'NBSTART_LABEL'} is set`;
+  },
   async plan(ctx: PlanContext): Promise<Plan> {
     const { text, color } = ctx.config.label;
     const origin = ctx.config.origins.get('label.text') ?? 'NBSTART_LABEL';
@@ -37,27 +46,22 @@ export const label: Hook = {
     const present = kind !== 'missing';
     const warn = (msg: string): Plan => ({ ops: [], notes: [{ level: 'warn', msg }] });
     if (text === undefined) {
-      if (!present) return { ops: [], notes: [] };
-      if (!ctx.privileged) return warn(`no label is configured but ${LABEL_CONFIG_FILE} remains: the container did not start as root, so it stays`);
-      return { ops: [{ kind: 'remove', path: LABEL_CONFIG_FILE, why: 'no label is configured' }], notes: [] };
+      return present ? { ops: [{ kind: 'remove', path: LABEL_CONFIG_FILE, why: 'no label is configured' }], notes: [] } : { ops: [], notes: [] };
     }
     const content = labelConfig(text, color);
     const current = kind === 'file' ? ctx.fs.readText(LABEL_CONFIG_FILE) : undefined;
     if (ctx.fs.lstat(LABEL_EXTENSION_DIR).kind !== 'dir') {
-      const off = present && ctx.privileged ? [{ kind: 'remove' as const, path: LABEL_CONFIG_FILE, why: 'the extension that reads it is missing' }] : [];
+      const off = present ? [{ kind: 'remove' as const, path: LABEL_CONFIG_FILE, why: 'the extension that reads it is missing' }] : [];
       return { ops: off, notes: [{ level: 'warn', msg: `${origin} is set but this image lacks ${LABEL_EXTENSION_DIR} (it comes with nbstart's shim layer and images): no label` }] };
     }
     if (current === content) return { ops: [], notes: [] };
-    if (!ctx.privileged) {
-      return warn(`${origin} is set but the container did not start as root: no label (start as root, or write ${LABEL_CONFIG_FILE} in the image)`);
-    }
-    const why = unsafeAncestor(ctx.fs, LABEL_CONFIG_FILE, groupList(ctx.identity));
+    const why = unsafeAncestor(ctx.fs, LABEL_CONFIG_FILE, groupList(ctx.identity), ctx.facts.euid);
     if (why) return warn(`${origin} is set but root will not write ${LABEL_CONFIG_FILE}: ${why}; no label`);
     const ops: Op[] = missingDirs(ctx.fs, LABEL_CONFIG_FILE.slice(0, LABEL_CONFIG_FILE.lastIndexOf('/')))
       .map((d): Op => ({ kind: 'mkdir', path: d, mode: 0o755, uid: 0, gid: 0, why: 'system directory for the label' }));
     ops.push({
-      kind: 'write-file', path: LABEL_CONFIG_FILE, content, mode: 0o644, uid: 0, gid: 0,
-      summary: `label ${JSON.stringify(text)} on ${color}`, why: `${origin} is set`,
+      kind: 'write-files', why: `${origin} is set`,
+      files: [{ path: LABEL_CONFIG_FILE, content, mode: 0o644, uid: 0, gid: 0, guard: groupList(ctx.identity), summary: `label ${JSON.stringify(text)} on ${color}` }],
     });
     return { ops, notes: [] };
   },

@@ -10,7 +10,7 @@
 // priority; its `extensions.append` merges with appends in the others, and it has no .d directory.
 
 import { groupList, type Identity } from '../identity/identity.ts';
-import type { Note, Op, Plan } from '../plan/ops.ts';
+import type { Op, Plan } from '../plan/ops.ts';
 import { missingDirs, unsafeAncestor } from '../system/system-dir.ts';
 import type { MetricsConfig } from '../config/metrics.ts';
 import type { Hook, PlanContext } from './hook.ts';
@@ -61,51 +61,65 @@ function directoryOps(ctx: PlanContext, dir: string, id: Identity): { ops: Op[];
   };
 }
 
+/** The kernel config's text; a link or anything but a file there is not nbstart's (and is not read through). */
+function configText(ctx: PlanContext): string | undefined {
+  const st = ctx.fs.lstat(KERNEL_CONFIG);
+  if (st.kind === 'missing') return undefined;
+  return st.kind === 'file' ? (ctx.fs.readText(KERNEL_CONFIG) ?? '') : `(a ${st.kind} root does not read)`;
+}
+
+/** Whether the kernel config and the directory are as this start wants them already. */
+function inPlace(ctx: PlanContext): boolean {
+  const m = ctx.config.metrics;
+  const current = configText(ctx);
+  if (!m.cells) return !(current ?? '').startsWith(MARKER);
+  const dirSt = ctx.fs.lstat(m.path);
+  return current === kernelConfig(m) && dirSt.kind === 'dir' && dirSt.uid === ctx.identity.uid && dirSt.gid === ctx.identity.gid;
+}
+
 export const metrics: Hook = {
   name: 'metrics',
   phase: 'root',
   summary: '[metrics] cells: IPython kernels count executed cells into a JSON-lines and a Prometheus file',
+  needs: (ctx) => ({ root: true, writable: [KERNEL_CONFIG, ctx.config.metrics.path] }),
+  asked(ctx) {
+    if (inPlace(ctx)) return undefined;
+    return ctx.config.metrics.cells ? `${ctx.config.origins.get('metrics.cells') ?? 'NBSTART_METRICS_CELLS'} is on` : `cell metrics are off and ${KERNEL_CONFIG} remains`;
+  },
   async plan(ctx: PlanContext): Promise<Plan> {
     const m = ctx.config.metrics;
     const origin = ctx.config.origins.get('metrics.cells') ?? 'NBSTART_METRICS_CELLS';
-    const current = ctx.fs.lstat(KERNEL_CONFIG).kind === 'missing' ? undefined : (ctx.fs.readText(KERNEL_CONFIG) ?? '');
+    const current = configText(ctx);
     const ours = current !== undefined && current.startsWith(MARKER);
     const warn = (msg: string): Plan => ({ ops: [], notes: [{ level: 'warn', msg }] });
 
     if (!m.cells) {
-      if (!ours) return { ops: [], notes: [] };
-      if (!ctx.privileged) return warn(`cell metrics are off but ${KERNEL_CONFIG} remains: the container did not start as root`);
-      return { ops: [{ kind: 'remove', path: KERNEL_CONFIG, why: 'cell metrics are off' }], notes: [] };
+      return { ops: ours ? [{ kind: 'remove', path: KERNEL_CONFIG, why: 'cell metrics are off' }] : [], notes: [] };
     }
     if (current !== undefined && !ours) {
       return warn(`${origin} is on but the image has its own ${KERNEL_CONFIG}: add c.InteractiveShellApp.extensions.append('nbstart_cells') to it (see docs/extras.md); no cell metrics`);
     }
     if (ctx.fs.lstat(CELLS_MODULE).kind !== 'file') {
-      const off = ours && ctx.privileged ? [{ kind: 'remove' as const, path: KERNEL_CONFIG, why: 'the extension it loads is missing' }] : [];
+      const off = ours ? [{ kind: 'remove' as const, path: KERNEL_CONFIG, why: 'the extension it loads is missing' }] : [];
       return { ops: off, notes: [{ level: 'warn', msg: `${origin} is on but this image lacks ${CELLS_MODULE} (it comes with nbstart's shim layer and images): no cell metrics` }] };
     }
+    if (inPlace(ctx)) return { ops: [], notes: [] };
     const content = kernelConfig(m);
     const id = ctx.identity;
-    const dirSt = ctx.fs.lstat(m.path);
-    const dirReady = dirSt.kind === 'dir' && dirSt.uid === id.uid && dirSt.gid === id.gid;
-    if (current === content && dirReady) return { ops: [], notes: [] };
-    if (!ctx.privileged) return warn(`${origin} is on but the container did not start as root: cannot write ${KERNEL_CONFIG} or make ${m.path}; no cell metrics`);
-
     for (const p of [KERNEL_CONFIG, m.path]) {
-      const why = unsafeAncestor(ctx.fs, p, groupList(id));
+      const why = unsafeAncestor(ctx.fs, p, groupList(id), ctx.facts.euid);
       if (why) return warn(`${origin} is on but root will not write ${p}: ${why}; no cell metrics`);
     }
     const dir = directoryOps(ctx, m.path, id);
     if (dir.problem) return warn(`${origin} is on but ${dir.problem}; no cell metrics`);
     const ops: Op[] = [...dir.ops];
-    const notes: Note[] = [];
     if (current !== content) {
       for (const d of missingDirs(ctx.fs, '/etc/ipython')) ops.push({ kind: 'mkdir', path: d, mode: 0o755, uid: 0, gid: 0, why: 'system IPython config directory' });
       ops.push({
-        kind: 'write-file', path: KERNEL_CONFIG, content, mode: 0o644, uid: 0, gid: 0,
-        summary: `load nbstart_cells, write ${m.formats.join(' and ')} to ${m.path}`, why: `${origin} is on`,
+        kind: 'write-files', why: `${origin} is on`,
+        files: [{ path: KERNEL_CONFIG, content, mode: 0o644, uid: 0, gid: 0, summary: `load nbstart_cells, write ${m.formats.join(' and ')} to ${m.path}`, guard: groupList(id) }],
       });
     }
-    return { ops, notes };
+    return { ops, notes: [] };
   },
 };

@@ -4,9 +4,9 @@
 // preloads libnss_wrapper for the command, so `whoami` names the person.
 // (A group-writable /etc/passwd, docker-stacks' answer, hands out root: see docker-stacks #553.)
 
-import { randomBytes } from 'node:crypto';
 import { groupEntries, groupLine, parseDb, passwdEntries, passwdLine, renderDb, withLine } from '../system/colon-db.ts';
 import type { Op, Plan } from '../plan/ops.ts';
+import { privateDir } from '../system/private-dir.ts';
 import type { ReadFs } from '../system/read-fs.ts';
 import { ownEntry } from '../identity/resolve.ts';
 import type { Hook, PlanContext } from './hook.ts';
@@ -26,27 +26,14 @@ export function nssDir(env: Readonly<Record<string, string | undefined>>, uid: n
   return `${tmp}/nbstart-nss-${uid}`;
 }
 
-/**
- * `dir` when it is missing or a directory only `uid` can use (an earlier start's); otherwise a fresh,
- * unguessable name next to it. /tmp may be shared (a pod's emptyDir, a sidecar): a link or someone
- * else's directory planted at the well-known name is neither followed nor used, nor does it stop the start.
- */
-export function privateNssDir(fs: ReadFs, dir: string, uid: number): { dir: string; note?: string } {
-  const st = fs.lstat(dir);
-  if (st.kind === 'missing') return { dir };
-  if (st.kind === 'dir' && st.uid === uid && (st.mode & 0o077) === 0) return { dir };
-  const what = st.kind === 'link' ? 'a symbolic link' : st.kind === 'dir' ? (st.uid === uid ? `open to others (mode ${st.mode.toString(8)})` : `a directory of uid ${st.uid}`)
-    : st.kind === 'denied' ? 'not readable' : 'not a directory';
-  const fresh = `${dir}-${randomBytes(8).toString('hex')}`;
-  return { dir: fresh, note: `${dir} is ${what}: not used; nss_wrapper files go to ${fresh}` };
-}
-
 export const nssWrapper: Hook = {
   name: 'nss-wrapper',
   phase: 'root',
   summary: 'non-root start without a passwd entry: passwd/group in /tmp via libnss_wrapper',
+  needs: () => ({}),
+  asked: () => undefined,
   async plan(ctx: PlanContext): Promise<Plan> {
-    if (ctx.privileged) return { ops: [], notes: [] };
+    if (ctx.privileged) return { ops: [], notes: [] }; // a root start writes the account files themselves
     const id = ctx.identity;
     const passwdText = ctx.fs.readText('/etc/passwd') ?? '';
     const passwd = parseDb('passwd', passwdText);
@@ -69,12 +56,16 @@ export const nssWrapper: Hook = {
     for (const g of [id.primary, ...id.groups]) {
       if (!haveGids.has(g.gid)) newGroup = withLine(newGroup, undefined, groupLine({ name: g.name, password: 'x', gid: g.gid, members: [] }));
     }
-    const { dir, note } = privateNssDir(ctx.fs, nssDir(ctx.env, id.uid), id.uid);
+    const { dir, note } = privateDir(ctx.fs, nssDir(ctx.env, id.uid), id.uid, ctx.facts.nonce, 'nss_wrapper files');
     const why = `uid ${id.uid} has no entry in /etc/passwd`;
     const ops: Op[] = [
-      { kind: 'mkdir', path: dir, mode: 0o700, uid: id.uid, gid: id.gid, why: 'private directory for nss_wrapper files' },
-      { kind: 'write-file', path: `${dir}/passwd`, content: renderDb(newPasswd), mode: 0o644, uid: id.uid, gid: id.gid, summary: `${id.name} as uid ${id.uid}`, why },
-      { kind: 'write-file', path: `${dir}/group`, content: renderDb(newGroup), mode: 0o644, uid: id.uid, gid: id.gid, summary: 'the image groups plus missing gids', why },
+      { kind: 'mkdir', path: dir, mode: 0o700, uid: id.uid, gid: id.gid, private: true, why: 'private directory for nss_wrapper files' },
+      {
+        kind: 'write-files', why, files: [
+          { path: `${dir}/passwd`, content: renderDb(newPasswd), mode: 0o644, uid: id.uid, gid: id.gid, summary: `${id.name} as uid ${id.uid}` },
+          { path: `${dir}/group`, content: renderDb(newGroup), mode: 0o644, uid: id.uid, gid: id.gid, summary: 'the image groups plus missing gids' },
+        ],
+      },
       ...nssEnv(ctx.env, dir, lib, why),
     ];
     return {

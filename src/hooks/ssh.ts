@@ -4,12 +4,13 @@
 // NFS mount shared with other machines. Without [ssh.*] sections, nbstart's block and file are removed.
 //
 // Every value was validated when the config was loaded, so a bad key stops start-up before this
-// hook plans; the two files are written one after the other, each atomically.
+// hook plans; the two files are written one after the other, each atomically. A read-only /etc/ssh
+// is the policy's (src/policy.ts): one warning, or the end of start-up under on_failure = abort.
 
 import type { SshServer } from '../config/ssh.ts';
+import { groupList } from '../identity/identity.ts';
 import type { Note, Op, Plan } from '../plan/ops.ts';
 import { spliceBlock } from '../system/marked-block.ts';
-import { isReadOnly } from '../system/mounts.ts';
 import type { ReadFs } from '../system/read-fs.ts';
 import { staleTemps } from '../plan/stale-temps.ts';
 import type { Hook, PlanContext } from './hook.ts';
@@ -112,25 +113,30 @@ export function includeProblem(text: string | undefined): string | undefined {
 }
 
 /** A write of `content` to a root-owned, world-readable system file, or its removal when empty. */
-function writeOrRemove(fs: ReadFs, path: string, content: string, summary: string, why: string): Op[] {
+function writeOrRemove(fs: ReadFs, path: string, content: string, summary: string, why: string, guard: readonly number[]): Op[] {
   const before = fs.readText(path);
   if (before === content || (before === undefined && content === '')) return [];
   if (content === '') return [{ kind: 'remove', path, why }];
-  return [{ kind: 'write-file', path, content, mode: 0o644, uid: 0, gid: 0, summary, why }];
+  return [{ kind: 'write-files', files: [{ path, content, mode: 0o644, uid: 0, gid: 0, summary, guard }], why }];
+}
+
+/** True when an earlier start left nbstart's lines in /etc/ssh. */
+function leftovers(fs: ReadFs): boolean {
+  return fs.lstat(DROP_IN).kind !== 'missing' || (fs.readText(KNOWN_HOSTS) ?? '').includes('# nbstart begin');
 }
 
 export const ssh: Hook = {
   name: 'ssh',
   phase: 'root',
   summary: '[ssh.*]: host keys in /etc/ssh/ssh_known_hosts and Host blocks in /etc/ssh/ssh_config.d/nbstart.conf',
+  needs: () => ({ root: true, writable: [SSH_DIR] }),
+  asked(ctx) {
+    if (ctx.config.ssh.length > 0) return '[ssh.*] sections are set';
+    return leftovers(ctx.fs) ? `no [ssh.*] section is set and nbstart's lines from an earlier start remain in ${SSH_DIR}` : undefined;
+  },
   async plan(ctx: PlanContext): Promise<Plan> {
     const servers = ctx.config.ssh;
-    if (!ctx.privileged) {
-      return servers.length === 0
-        ? { ops: [], notes: [] }
-        : { ops: [], notes: [{ level: 'warn', msg: '[ssh.*] sections are set but the container did not start as root: ssh is not configured (start with --user root)' }] };
-    }
-    const ops: Op[] = staleTemps(ctx.fs, [KNOWN_HOSTS, DROP_IN]);
+    const ops: Op[] = staleTemps(ctx.fs, ctx.facts.mounts, [KNOWN_HOSTS, DROP_IN]);
     const notes: Note[] = [];
     const names = servers.map((s) => s.host).join(', ');
     const why = servers.length > 0 ? `[ssh.*] sections for ${names}` : 'no [ssh.*] sections (any earlier nbstart lines go)';
@@ -162,13 +168,9 @@ export const ssh: Hook = {
       }
     }
     const keys = servers.reduce((n, s) => n + s.hostKeys.length, 0);
-    ops.push(...writeOrRemove(ctx.fs, KNOWN_HOSTS, knownHosts, `${keys} host key${keys === 1 ? '' : 's'} for ${names}; other lines kept`, why));
-    ops.push(...writeOrRemove(ctx.fs, DROP_IN, dropIn, `Host ${names}: StrictHostKeyChecking yes`, why));
-    // Decided now rather than by a failing write after other hooks have applied.
-    if (ops.some((o) => o.kind !== 'remove' || !o.path.endsWith('.nbstart-tmp')) && [KNOWN_HOSTS, DROP_IN].some((p) => isReadOnly(ctx.fs, p))) {
-      if (servers.length === 0) return { ops: [], notes: [...notes, { level: 'warn', msg: `${SSH_DIR} is on a read-only filesystem: nbstart's lines from an earlier start stay in it` }] };
-      throw new Error(`${SSH_DIR} is on a read-only filesystem, so the [ssh.*] sections for ${names} cannot be written: give the container a writable /etc/ssh (drop readOnlyRootFilesystem) or remove the [ssh.*] sections`);
-    }
+    const guard = groupList(ctx.identity);
+    ops.push(...writeOrRemove(ctx.fs, KNOWN_HOSTS, knownHosts, `${keys} host key${keys === 1 ? '' : 's'} for ${names}; other lines kept`, why, guard));
+    ops.push(...writeOrRemove(ctx.fs, DROP_IN, dropIn, `Host ${names}: StrictHostKeyChecking yes`, why, guard));
     return { ops, notes };
   },
 };

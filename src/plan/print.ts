@@ -7,6 +7,8 @@ import { describeOp, type Op } from './ops.ts';
 export interface PlanReport {
   readonly identity: Identity;
   readonly privileged: boolean;
+  /** The uid nbstart runs as. */
+  readonly euid: number;
   readonly planned: readonly Planned[];
   readonly command: readonly string[];
   readonly cwd: string;
@@ -19,7 +21,7 @@ export function planText(r: PlanReport): string {
   const id = r.identity;
   const groups = [id.primary, ...id.groups].map((g) => `${g.name}(${g.gid})${g.exists ? '' : ' new'}`).join(', ');
   const lines = [
-    `nbstart plan (nothing is changed): started ${r.privileged ? 'as root' : `as uid ${process.geteuid?.()}`}`,
+    `nbstart plan (nothing is changed): started ${r.privileged ? 'as root' : `as uid ${r.euid}`}`,
     `person: ${id.name} uid=${id.uid} gid=${id.gid} groups: ${groups}`,
     `name from: ${r.nameFrom ?? 'the template user (no NB_USER, auth_state or JupyterHub username)'}`,
     `home: ${id.home}  shell: ${id.shell}`,
@@ -28,7 +30,7 @@ export function planText(r: PlanReport): string {
     if (plan.ops.length === 0 && plan.notes.length === 0) continue;
     lines.push(`[${hook.name}] (${hook.phase} phase) ${hook.summary}`);
     for (const op of plan.ops) lines.push(`  - ${describeOp(op)}  # ${op.why}`);
-    for (const n of plan.notes) lines.push(`  ${n.level === 'warn' ? '! ' : '· '}${n.msg}`);
+    for (const n of plan.notes) lines.push(`  ${n.level === 'info' ? '· ' : '! '}${n.msg}`);
   }
   lines.push(`exec: ${r.command.join(' ')} as ${id.name} (${id.uid}:${id.gid}) in ${r.cwd}`);
   return `${lines.join('\n')}\n`;
@@ -36,9 +38,8 @@ export function planText(r: PlanReport): string {
 
 /** Ops without file contents (they can be secret or megabytes). */
 function opJson(op: Op): Record<string, unknown> {
-  if (op.kind !== 'write-file') return { ...op };
-  const { content, ...rest } = op;
-  return { ...rest, bytes: Buffer.byteLength(content) };
+  if (op.kind !== 'write-files') return { ...op };
+  return { ...op, files: op.files.map(({ content, ...rest }) => ({ ...rest, bytes: Buffer.byteLength(content) })) };
 }
 
 /** One JSON document. */

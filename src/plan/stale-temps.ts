@@ -3,14 +3,14 @@
 // this time would keep it forever: so hooks plan its removal.
 
 import { tempPathFor } from '../system/atomic-write.ts';
-import { isReadOnly } from '../system/mounts.ts';
+import { isReadOnly, type Mount } from '../system/mounts.ts';
 import type { ReadFs } from '../system/read-fs.ts';
 import type { Op } from './ops.ts';
 
 /** A remove op for each leftover temp file (or link) of `targets`; directories are never planned away. */
-export function staleTemps(fs: ReadFs, targets: readonly string[]): Op[] {
+export function staleTemps(fs: ReadFs, mounts: readonly Mount[] | undefined, targets: readonly string[]): Op[] {
   return targets
     .map(tempPathFor)
-    .filter((t) => ['file', 'link'].includes(fs.lstat(t).kind) && !isReadOnly(fs, t))
+    .filter((t) => ['file', 'link'].includes(fs.lstat(t).kind) && !isReadOnly(mounts, t))
     .map((t) => ({ kind: 'remove', path: t, why: 'left behind by an interrupted earlier start' }));
 }

@@ -1,8 +1,7 @@
-// What the starting process may do, read from /proc/self/status through the root prefix (unit tests
-// plant their own). A pod that drops every capability but SETUID and SETGID is still root by uid,
-// yet cannot give files away (CAP_CHOWN) or write other users' files (CAP_DAC_OVERRIDE).
-
-import type { ReadFs } from './read-fs.ts';
+// What the starting process may do, parsed from /proc/self/status (read once into the facts,
+// src/facts.ts; unit tests plant their own). A pod that drops every capability but SETUID and
+// SETGID is still root by uid, yet cannot give files away (CAP_CHOWN) or write other users' files
+// (CAP_DAC_OVERRIDE).
 
 export type Capability = 'CAP_CHOWN' | 'CAP_DAC_OVERRIDE' | 'CAP_FOWNER' | 'CAP_SETGID' | 'CAP_SETUID';
 
@@ -21,12 +20,6 @@ export function parseStatus(text: string): ProcStatus {
   const cap = /^CapEff:\s*([0-9a-fA-F]+)\s*$/m.exec(text);
   const nnp = /^NoNewPrivs:\s*1\s*$/m.test(text);
   return cap ? { capEff: BigInt(`0x${cap[1]}`), noNewPrivs: nnp } : { noNewPrivs: nnp };
-}
-
-/** The status of this process; an unreadable /proc reads as "unknown" (every capability assumed). */
-export function procStatus(fs: ReadFs): ProcStatus {
-  const text = fs.readText('/proc/self/status');
-  return text === undefined ? { noNewPrivs: false } : parseStatus(text);
 }
 
 /** True when `cap` is effective, or when that is unknown. */

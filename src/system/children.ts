@@ -1,4 +1,4 @@
-// The hook process groups running right now, so that SIGTERM/SIGINT to nbstart (docker stop, Ctrl-C)
+// The script process groups running right now (src/ops/run-scripts.ts), so that SIGTERM/SIGINT to nbstart (docker stop, Ctrl-C)
 // ends them with it instead of leaving orphans behind in the container.
 
 const groups = new Set<number>();
@@ -11,19 +11,6 @@ export function track(pid: number): void {
 /** Forgets a finished child. */
 export function untrack(pid: number): void {
   groups.delete(pid);
-}
-
-/** Signals a whole process group; a group that is already gone is fine. */
-export function killGroup(pid: number, signal: NodeJS.Signals = 'SIGTERM'): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: already gone
-  }
-  if (signal === 'SIGTERM') {
-    // A script that ignores SIGTERM still goes, 2 s later.
-    setTimeout(() => killGroup(pid, 'SIGKILL'), 2000).unref();
-  }
 }
 
 /** On SIGTERM/SIGINT: end every hook group and exit 128+signal, as a shell would. */

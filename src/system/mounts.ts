@@ -1,15 +1,16 @@
-// Which mount holds a path, and whether it is read-only, from /proc/self/mountinfo (read through
-// the root prefix, so unit tests plant their own). A read-only root filesystem (podman --read-only,
+// Which mount holds a path, and whether it is read-only, from /proc/self/mountinfo (read once per
+// start into the facts, src/facts.ts, through the root prefix, so unit tests plant their own). A read-only root filesystem (podman --read-only,
 // Kubernetes readOnlyRootFilesystem) and ConfigMap-style read-only files over /etc/passwd are
 // decided here, before anything is written, rather than discovered by a failing write halfway.
 
-import type { ReadFs } from './read-fs.ts';
 
 export interface Mount {
   readonly point: string;
   /** The mount or its filesystem is read-only. */
   readonly readOnly: boolean;
   readonly fstype: string;
+  /** The filesystem's own options (the field after the source), e.g. overlayfs' redirect_dir=on. */
+  readonly superOptions: readonly string[];
 }
 
 /** mountinfo escapes space, tab, newline and backslash in paths as \ooo. */
@@ -26,7 +27,7 @@ export function parseMountinfo(text: string): Mount[] {
     if (f.length < 10 || sep < 0 || f[sep + 1] === undefined) continue;
     const opts = f[5]!.split(',');
     const superOpts = (f[sep + 3] ?? '').split(',');
-    out.push({ point: unescape(f[4]!), readOnly: opts.includes('ro') || superOpts.includes('ro'), fstype: f[sep + 1]! });
+    out.push({ point: unescape(f[4]!), readOnly: opts.includes('ro') || superOpts.includes('ro'), fstype: f[sep + 1]!, superOptions: superOpts });
   }
   return out;
 }
@@ -41,18 +42,22 @@ export function mountOf(mounts: readonly Mount[], p: string): Mount | undefined 
   return best;
 }
 
-/** The mount table as `fs` sees it, read once per view: nothing nbstart does mounts or unmounts. */
-const tables = new WeakMap<ReadFs, readonly Mount[] | undefined>();
-function mountsOf(fs: ReadFs): readonly Mount[] | undefined {
-  if (!tables.has(fs)) {
-    const text = fs.readText('/proc/self/mountinfo');
-    tables.set(fs, text === undefined ? undefined : parseMountinfo(text));
-  }
-  return tables.get(fs);
+/** True when `p` is known to be on a read-only mount; false when it is writable or unknown. */
+export function isReadOnly(mounts: readonly Mount[] | undefined, p: string): boolean {
+  return mounts !== undefined && mountOf(mounts, p)?.readOnly === true;
 }
 
-/** True when `p` is known to be on a read-only mount; false when it is writable or unknown. */
-export function isReadOnly(fs: ReadFs, p: string): boolean {
-  const mounts = mountsOf(fs);
-  return mounts !== undefined && mountOf(mounts, p)?.readOnly === true;
+/** True when `p` is itself a mount point (a volume mounted at the template home). */
+export function isMountPoint(mounts: readonly Mount[] | undefined, p: string): boolean {
+  return mounts !== undefined && mounts.some((m) => m.point === p);
+}
+
+/**
+ * Whether rename(2) can move the directory `p` of an image: overlayfs refuses (EXDEV) for a
+ * directory of a lower layer unless mounted with redirect_dir=on, and a template home comes from the
+ * image. Unknown mounts count as renamable (the executor still falls back on EXDEV).
+ */
+export function renamesDirs(mounts: readonly Mount[] | undefined, p: string): boolean {
+  const m = mounts === undefined ? undefined : mountOf(mounts, p);
+  return m?.fstype !== 'overlay' || m.superOptions.includes('redirect_dir=on');
 }

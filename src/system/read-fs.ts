@@ -3,6 +3,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { treeSize, type CopyLimits, type CopyResult } from './copy-tree.ts';
 
 export type Stat =
   | { readonly kind: 'missing' }
@@ -34,6 +35,8 @@ export interface ReadFs {
   readdir(p: string): string[] | undefined;
   /** True when the current process could access the path with `mode` (fs.constants.*_OK). */
   access(p: string, mode: number): boolean;
+  /** Entries and data bytes under `p`, counted through directory fds without following links; incomplete past `limits` or when unreadable. */
+  tree(p: string, limits: CopyLimits): CopyResult & { readonly complete: boolean };
 }
 
 /** Our Stat for a stat call, mapping ENOENT/ENOTDIR to missing and EACCES/EPERM to denied. */
@@ -84,6 +87,13 @@ export function readFs(root: string): ReadFs {
       } catch (err) {
         if (code(err) === 'ENOENT') return undefined;
         throw err;
+      }
+    },
+    tree(p, limits) {
+      try {
+        return treeSize(real(p), limits);
+      } catch {
+        return { entries: 0, bytes: 0, complete: false };
       }
     },
     access(p, mode) {

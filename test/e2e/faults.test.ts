@@ -30,7 +30,7 @@ test('a full /etc: exit 1 naming the disk, and every account file byte-identical
   ].join('\n');
   const r = run({ image: FOUNDATION, user: '0:0', env: { ...ALICE, GRANT_SUDO: 'yes' }, extra: ['--tmpfs', '/etc:rw,size=4m', '--entrypoint', 'sh'], command: ['-c', script] });
   assert.equal(r.stdout, 'rc=1 same=yes temps=0\n', show(r));
-  assert.match(r.stderr, /hook accounts: write \/etc\/group .*no space left on device.*\(nothing written: \/etc\/passwd, \/etc\/group, \/etc\/shadow, \/etc\/gshadow are as they were\)/, show(r));
+  assert.match(r.stderr, /hook accounts: write \/etc\/group: .*no space left on device.*\(nothing written: \/etc\/passwd, \/etc\/group, \/etc\/shadow, \/etc\/gshadow are as they were\)/, show(r));
 });
 
 test('kill -9 at random moments: passwd, group and sudoers are each either fully old or fully new; the next start leaves no temp file', () => {
@@ -112,7 +112,7 @@ for (const [signal, code] of [['TERM', 143], ['INT', 130]] as const) {
     podmanOk(['run', '-d', '--pull=never', '--network', 'none', '--name', name, '--user', 'root', '-e', 'NB_UID=1010',
       '-v', `${dir}:/usr/local/bin/before-notebook.d:ro`, FOUNDATION, 'echo', 'command-ran']);
     try {
-      await waitUntil(() => podman(['logs', name]).stderr.includes('hook-started'), 100, 'the hook to start');
+      await waitUntil(() => podman(['logs', name]).stdout.includes('hook-started'), 100, 'the hook to start'); // scripts write to the container's stdout, as with start.sh
       const t0 = Date.now();
       podmanOk(['kill', '--signal', signal, name]);
       const waited = podmanOk(['wait', name], { timeoutMs: 30_000 });
@@ -138,7 +138,7 @@ for (const [signal, code, file] of [['TERM', 143, '10-sleep.sh'], ['INT', 130, '
       const script = String.raw`
 ${HASH}
 a=$(h)
-/usr/local/bin/nbstart echo command-ran 2>/tmp/nbstart.log & p=$!
+/usr/local/bin/nbstart echo command-ran >/tmp/nbstart.log 2>&1 & p=$!
 for i in $(seq 100); do grep -q hook-started /tmp/nbstart.log && break; sleep 0.1; done
 t0=$(date +%s%N); kill -${signal} $p; wait $p; rc=$?; t1=$(date +%s%N)
 sleep 0.3

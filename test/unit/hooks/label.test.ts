@@ -4,7 +4,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { label, labelConfig, LABEL_CONFIG_FILE, LABEL_EXTENSION_DIR } from '../../../src/hooks/label.ts';
 import { apply } from '../../../src/plan/apply.ts';
-import type { Op } from '../../../src/plan/ops.ts';
 import { createLogger } from '../../../src/log.ts';
 import { rootContext } from './context.ts';
 
@@ -17,7 +16,7 @@ test('a label writes the page-config drop-in, creating the system dirs', async (
   const plan = await label.plan(ctx);
   const mkdirs = plan.ops.filter((o) => o.kind === 'mkdir').map((o) => o.kind === 'mkdir' && [o.path, o.mode, o.uid, o.gid]);
   assert.deepEqual(mkdirs, ['/usr/local/etc/jupyter', '/usr/local/etc/jupyter/labconfig', '/usr/local/etc/jupyter/labconfig/page_config.d'].map((p) => [p, 0o755, 0, 0]));
-  const writes = plan.ops.filter((o): o is Extract<Op, { kind: 'write-file' }> => o.kind === 'write-file');
+  const writes = plan.ops.flatMap((o) => (o.kind === 'write-files' ? o.files : []));
   assert.deepEqual(writes.map((w) => [w.path, w.mode, w.uid, w.gid]), [[LABEL_CONFIG_FILE, 0o644, 0, 0]]);
   assert.deepEqual(JSON.parse(writes[0]!.content), { nbstartLabel: 'Course <101> "x"', nbstartLabelColor: '#000080', nbstartLabelTextColor: '#ffffff' });
   assert.equal(writes[0]!.content, labelConfig('Course <101> "x"', '#000080'));
@@ -26,13 +25,13 @@ test('a label writes the page-config drop-in, creating the system dirs', async (
 
 test('converges: applied once, the next plan is empty; a changed text rewrites the file', async () => {
   const ctx = rootContext({ NBSTART_LABEL: 'A' }, EXTENSION);
-  await apply((await label.plan(ctx)).ops, { root: ctx.fs.root, state: { env: {}, cwd: '/' }, log: createLogger('silent', 'json'), hooks: { timeoutMs: 0, onFailure: 'continue' } });
+  await apply((await label.plan(ctx)).ops, { root: ctx.fs.root, state: { env: {}, cwd: '/' }, log: createLogger('silent', 'json'), scripts: { timeoutMs: 0, onFailure: () => 'continue' } });
   assert.equal(fs.readFileSync(path.join(ctx.fs.root, LABEL_CONFIG_FILE), 'utf8'), labelConfig('A', '#f37726'));
   assert.deepEqual((await label.plan(ctx)).ops, []);
   const again = rootContext({ NBSTART_LABEL: 'B' }, EXTENSION);
   fs.cpSync(path.join(ctx.fs.root, 'usr/local/etc'), path.join(again.fs.root, 'usr/local/etc'), { recursive: true });
   const ops = (await label.plan(again)).ops;
-  assert.deepEqual(ops.map((o) => o.kind === 'write-file' && o.path), [LABEL_CONFIG_FILE]);
+  assert.deepEqual(ops.flatMap((o) => (o.kind === 'write-files' ? o.files.map((f) => f.path) : [])), [LABEL_CONFIG_FILE]);
 });
 
 test('without a label the file is removed, and nothing happens when it is absent', async () => {
@@ -62,8 +61,10 @@ test('root will not write through a directory someone else could change', async 
   assert.match((await label.plan(linked)).notes[0]!.msg, /\/usr\/local\/etc\/jupyter is a symbolic link/);
 });
 
-test('a non-root start cannot write system files: a warning, no ops', async () => {
-  const plan = await label.plan(rootContext({ NBSTART_LABEL: 'A' }, EXTENSION, '/home/jovyan', false));
-  assert.deepEqual(plan.ops, []);
-  assert.match(plan.notes[0]!.msg, /NBSTART_LABEL is set but the container did not start as root/);
+test('the hook needs root and says what asks for it (src/policy.ts decides a non-root start)', () => {
+  assert.deepEqual(label.needs(rootContext({ NBSTART_LABEL: 'A' }, EXTENSION)), { root: true, writable: [LABEL_CONFIG_FILE] });
+  assert.equal(label.asked(rootContext({ NBSTART_LABEL: 'A' }, EXTENSION)), 'NBSTART_LABEL is set');
+  assert.equal(label.asked(rootContext({})), undefined);
+  assert.match(label.asked(rootContext({}, { [rel(LABEL_CONFIG_FILE)]: '{}' }))!, /no label is configured and .* remains/);
+  assert.equal(label.asked(rootContext({ NBSTART_LABEL: 'A' }, { ...EXTENSION, [rel(LABEL_CONFIG_FILE)]: labelConfig('A', '#f37726') })), undefined);
 });

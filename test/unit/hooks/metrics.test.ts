@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { CELLS_MODULE, KERNEL_CONFIG, kernelConfig, metrics } from '../../../src/hooks/metrics.ts';
 import { apply } from '../../../src/plan/apply.ts';
 import { createLogger } from '../../../src/log.ts';
+import { fileWrites } from '../helpers.ts';
 import { rootContext } from './context.ts';
 
 const MODULE = { [CELLS_MODULE.slice(1)]: '# module\n' };
@@ -12,13 +13,12 @@ const ON = { NB_UID: '1010', NBSTART_METRICS_CELLS: 'yes' };
 
 test('on: the metrics dir is made for the person, the kernel config is written by root', async () => {
   const plan = await metrics.plan(rootContext(ON, { ...MODULE, 'var/log/': '' }));
-  assert.deepEqual(plan.ops.map((o) => o.kind === 'mkdir' ? `mkdir ${o.path} ${o.uid}:${o.gid}` : o.kind === 'write-file' ? `write ${o.path} ${o.uid}:${o.gid} ${o.mode.toString(8)}` : o.kind), [
+  assert.deepEqual(plan.ops.map((o) => o.kind === 'mkdir' ? `mkdir ${o.path} ${o.uid}:${o.gid}` : o.kind === 'write-files' ? o.files.map((f) => `write ${f.path} ${f.uid}:${f.gid} ${f.mode.toString(8)}`).join() : o.kind), [
     'mkdir /var/log/nbstart 1010:100',
     'mkdir /etc/ipython 0:0',
     `write ${KERNEL_CONFIG} 0:0 644`,
   ]);
-  const cfg = plan.ops.at(-1)!;
-  assert.ok(cfg.kind === 'write-file');
+  const cfg = fileWrites(plan.ops).at(-1)!;
   assert.match(cfg.content, /^# Written by nbstart/);
   assert.match(cfg.content, /^c\.InteractiveShellApp\.extensions\.append\('nbstart_cells'\)$/m);
   assert.match(cfg.content, /^c\.NbstartCells\.directory = "\/var\/log\/nbstart"$/m);
@@ -28,7 +28,7 @@ test('on: the metrics dir is made for the person, the kernel config is written b
 
 test('converges, and a restart as another uid hands the directory and its counts over', async () => {
   const ctx = rootContext(ON, { ...MODULE });
-  await apply((await metrics.plan(ctx)).ops, { root: ctx.fs.root, state: { env: {}, cwd: '/' }, log: createLogger('silent', 'json'), hooks: { timeoutMs: 0, onFailure: 'continue' } });
+  await apply((await metrics.plan(ctx)).ops, { root: ctx.fs.root, state: { env: {}, cwd: '/' }, log: createLogger('silent', 'json'), scripts: { timeoutMs: 0, onFailure: () => 'continue' } });
   if (process.geteuid?.() === 0) {
     assert.equal(fs.statSync(path.join(ctx.fs.root, 'var/log/nbstart')).uid, 1010);
     assert.deepEqual((await metrics.plan(ctx)).ops, []);

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { nssWrapper, privateNssDir } from '../../../src/hooks/nss-wrapper.ts';
+import { nssWrapper } from '../../../src/hooks/nss-wrapper.ts';
+import { privateDir } from '../../../src/system/private-dir.ts';
 import { readFs, type ReadFs, type Stat } from '../../../src/system/read-fs.ts';
+import { fileWrites } from '../helpers.ts';
 import { rootContext } from './context.ts';
 
 const LIB = { 'usr/lib/x86_64-linux-gnu/libnss_wrapper.so': '' };
@@ -10,8 +12,8 @@ const LIB = { 'usr/lib/x86_64-linux-gnu/libnss_wrapper.so': '' };
 test('a non-root uid without an entry gets passwd/group files and LD_PRELOAD', async () => {
   const ctx = rootContext({ NB_USER: 'alice' }, LIB, '/home/jovyan', false);
   const plan = await nssWrapper.plan(ctx);
-  const passwd = plan.ops.find((o) => o.kind === 'write-file' && o.path.endsWith('/passwd'));
-  assert.ok(passwd && passwd.kind === 'write-file');
+  const passwd = fileWrites(plan.ops).find((f) => f.path.endsWith('/passwd'));
+  assert.ok(passwd);
   assert.match(passwd.content, /^alice:x:1010:0::\/home\/jovyan:\/bin\/bash$/m);
   assert.doesNotMatch(passwd.content, /^jovyan:/m);
   const env = Object.fromEntries(plan.ops.filter((o) => o.kind === 'set-env').map((o) => [o.name, o.value]));
@@ -36,19 +38,19 @@ test('a link planted at /tmp/nbstart-nss-<uid> is not followed: a fresh private 
   const plan = await nssWrapper.plan(ctx);
   const mkdir = plan.ops.find((o) => o.kind === 'mkdir');
   assert.ok(mkdir && mkdir.kind === 'mkdir');
-  assert.match(mkdir.path, /^\/tmp\/nbstart-nss-1010-[0-9a-f]{16}$/);
-  assert.ok(plan.ops.every((o) => o.kind !== 'write-file' || o.path.startsWith(`${mkdir.path}/`)));
+  assert.equal(mkdir.path, '/tmp/nbstart-nss-1010-0123456789abcdef', 'the start\'s nonce (src/facts.ts)');
+  assert.ok(fileWrites(plan.ops).every((f) => f.path.startsWith(`${mkdir.path}/`)));
   const env = Object.fromEntries(plan.ops.filter((o) => o.kind === 'set-env').map((o) => [o.name, o.value]));
   assert.equal(env['NSS_WRAPPER_PASSWD'], `${mkdir.path}/passwd`);
   assert.match(plan.notes[0]!.msg, /^\/tmp\/nbstart-nss-1010 is a symbolic link: not used; nss_wrapper files go to /);
 });
 
-test('privateNssDir: only a directory of the uid itself, closed to others, is reused', () => {
+test('privateDir: only a directory of the uid itself, closed to others, is reused', () => {
   const fsWith = (st: Stat): ReadFs => ({ ...readFs('/'), lstat: () => st });
   const dir = '/tmp/nbstart-nss-1010';
   const meta = { dev: 1, size: 0 };
-  assert.deepEqual(privateNssDir(fsWith({ kind: 'missing' }), dir, 1010), { dir });
-  assert.deepEqual(privateNssDir(fsWith({ kind: 'dir', uid: 1010, gid: 0, mode: 0o700, ...meta }), dir, 1010), { dir });
+  assert.deepEqual(privateDir(fsWith({ kind: 'missing' }), dir, 1010, 'n0nce', 'nss_wrapper files'), { dir });
+  assert.deepEqual(privateDir(fsWith({ kind: 'dir', uid: 1010, gid: 0, mode: 0o700, ...meta }), dir, 1010, 'n0nce', 'nss_wrapper files'), { dir });
   for (const [st, why] of [
     [{ kind: 'dir', uid: 1011, gid: 0, mode: 0o700, ...meta }, 'a directory of uid 1011'],
     [{ kind: 'dir', uid: 0, gid: 0, mode: 0o1777, ...meta }, 'a directory of uid 0'],
@@ -57,7 +59,7 @@ test('privateNssDir: only a directory of the uid itself, closed to others, is re
     [{ kind: 'file', uid: 1010, gid: 0, mode: 0o600, ...meta }, 'not a directory'],
     [{ kind: 'denied' }, 'not readable'],
   ] as [Stat, string][]) {
-    const r = privateNssDir(fsWith(st), dir, 1010);
+    const r = privateDir(fsWith(st), dir, 1010, 'n0nce', 'nss_wrapper files');
     assert.notEqual(r.dir, dir);
     assert.ok(r.note!.includes(`${dir} is ${why}: not used`), String(r.note));
   }

@@ -5,9 +5,10 @@ import * as fs from 'node:fs';
 import { DROP_IN, identityFileArg, includeProblem, KNOWN_HOSTS, ssh } from '../../../src/hooks/ssh.ts';
 import type { PlanContext } from '../../../src/hooks/hook.ts';
 import { createLogger } from '../../../src/log.ts';
+import { planHooks, type Planned } from '../../../src/pipeline.ts';
 import { apply } from '../../../src/plan/apply.ts';
 import type { Op } from '../../../src/plan/ops.ts';
-import { configFrom, fixture } from '../helpers.ts';
+import { configFrom, fileWrites, fixture } from '../helpers.ts';
 import { rootContext } from './context.ts';
 
 const ED = fixture('ssh/ssh_host_ed25519_key.pub').trim().split(' ').slice(0, 2).join(' ');
@@ -37,17 +38,18 @@ function context(ini: string | undefined, files: Record<string, string> = {}, pr
 
 /** Applies ops to the context's temp tree, as the executor does in a container. */
 async function applyTo(ctx: PlanContext, ops: readonly Op[]): Promise<void> {
-  await apply(ops, { root: ctx.fs.root, state: { env: {}, cwd: '/' }, log: createLogger('silent', 'json'), hooks: { timeoutMs: 0, onFailure: 'continue' } });
+  await apply(ops, { root: ctx.fs.root, state: { env: {}, cwd: '/' }, log: createLogger('silent', 'json'), scripts: { timeoutMs: 0, onFailure: () => 'continue' } });
 }
 
 const writes = (ops: readonly Op[]): Record<string, string> =>
-  Object.fromEntries(ops.flatMap((o) => (o.kind === 'write-file' ? [[o.path, o.content]] : [])));
+  Object.fromEntries(fileWrites(ops).map((f) => [f.path, f.content]));
 
 test('writes both system files: known_hosts in [host]:port form, a Host block per section', async () => {
   const plan = await ssh.plan(context(INI));
   assert.deepEqual(plan.notes, []);
-  assert.deepEqual(plan.ops.map((o) => [o.kind, 'path' in o ? o.path : '']), [['write-file', KNOWN_HOSTS], ['write-file', DROP_IN]]);
-  for (const o of plan.ops) if (o.kind === 'write-file') assert.deepEqual([o.mode, o.uid, o.gid], [0o644, 0, 0]);
+  assert.deepEqual(plan.ops.map((o) => o.kind), ['write-files', 'write-files']);
+  assert.deepEqual(fileWrites(plan.ops).map((f) => f.path), [KNOWN_HOSTS, DROP_IN]);
+  for (const f of fileWrites(plan.ops)) assert.deepEqual([f.mode, f.uid, f.gid], [0o644, 0, 0]);
   const w = writes(plan.ops);
   assert.equal(w[KNOWN_HOSTS]!.split('\n').filter((l) => !l.startsWith('#')).join('\n'), [
     `gh,github.com ${ED}`,
@@ -64,7 +66,8 @@ test('writes both system files: known_hosts in [host]:port form, a Host block pe
 
 test('nothing goes into the home: no op touches anything outside /etc/ssh', async () => {
   const plan = await ssh.plan(context(INI));
-  for (const o of plan.ops) assert.ok('path' in o && o.path.startsWith('/etc/ssh/'), JSON.stringify(o));
+  for (const o of plan.ops) assert.ok(o.kind === 'write-files', JSON.stringify(o));
+  for (const f of fileWrites(plan.ops)) assert.ok(f.path.startsWith('/etc/ssh/'), f.path);
 });
 
 test('other lines of an existing known_hosts stay byte for byte; a second run changes nothing', async () => {
@@ -78,7 +81,7 @@ test('other lines of an existing known_hosts stay byte for byte; a second run ch
   // The ini loses its sections: the block and the drop-in go, the admin's lines remain.
   const gone = { ...ctx, config: configFrom(ALICE, '[user]\nname = alice\n') };
   const third = await ssh.plan(gone);
-  assert.deepEqual(third.ops.map((o) => o.kind), ['write-file', 'remove']);
+  assert.deepEqual(third.ops.map((o) => o.kind), ['write-files', 'remove']);
   await applyTo(gone, third.ops);
   assert.equal(fs.readFileSync(ctx.fs.real(KNOWN_HOSTS), 'utf8'), `${admin}\n`, 'only the newline that had to be added stays');
   assert.equal(fs.existsSync(ctx.fs.real(DROP_IN)), false);
@@ -135,9 +138,9 @@ test('a missing absolute identity file is a warning; a ~/ one is not looked at (
 });
 
 test('a non-root start configures nothing and says so', async () => {
-  const plan = await ssh.plan(context(INI, {}, false));
+  const [{ plan }] = await planHooks([ssh], context(INI, {}, false)) as [Planned];
   assert.deepEqual(plan.ops, []);
-  assert.match(plan.notes[0]!.msg, /did not start as root: ssh is not configured/);
+  assert.match(plan.notes[0]!.msg, /^\[ssh\.\*\] sections are set but the container did not start as root: ssh skipped/);
 });
 
 test('two sections on one hostname: only the aliases get Host patterns', async () => {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasCapability, parseStatus, procStatus } from '../../../src/system/capabilities.ts';
+import { hasCapability, parseStatus } from '../../../src/system/capabilities.ts';
+import { testFacts } from '../hooks/context.ts';
 import { readFs } from '../../../src/system/read-fs.ts';
 import { fixture, testdir } from '../helpers.ts';
 
@@ -18,7 +19,7 @@ test('podman\'s default set has CHOWN; an unknown status counts as every capabil
   const s = parseStatus('Name:\tx\nCapEff:\t00000000a80425fb\nNoNewPrivs:\t0\n');
   assert.equal(hasCapability(s, 'CAP_CHOWN'), true);
   assert.equal(s.noNewPrivs, false);
-  const unknown = procStatus(readFs(testdir({})));
+  const unknown = testFacts(readFs(testdir({}))).status;
   assert.equal(unknown.capEff, undefined);
   assert.equal(hasCapability(unknown, 'CAP_CHOWN'), true);
 });
