@@ -20,12 +20,12 @@ import * as path from 'node:path';
 import { startDockerd, type Docker } from './lib/dockerd.ts';
 import { startGithubStandin, type GithubStandin } from './lib/github-standin.ts';
 import { Browser, SECOND, startHub, waitFor, type Hub } from './lib/hub.ts';
-import { checkPerson } from './lib/hub-person.ts';
+import { assertRefusedSpawn, checkPerson } from './lib/hub-person.ts';
 import { HUB_NOTEBOOK } from './lib/images.ts';
 import { freePort } from './lib/net.ts';
 import { REPO } from './lib/podman.ts';
 import { squashedHome, type SquashedHome } from './lib/squashed-home.ts';
-import { startSlapd, type Slapd } from './lib/slapd.ts';
+import { hubDirectory, startSlapd, type Slapd } from './lib/slapd.ts';
 
 const TAG = process.env['NBSTART_E2E_TAG'] || 'test';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nbstart-hub-docker-'));
@@ -39,7 +39,8 @@ before(async () => {
 
 after(async () => {
   await docker?.stop();
-  fs.rmSync(work, { recursive: true, force: true });
+  // NBSTART_E2E_KEEP=1 keeps the hubs' directories (hub.log, the database) for a look afterwards.
+  if (process.env['NBSTART_E2E_KEEP'] !== '1') fs.rmSync(work, { recursive: true, force: true });
 });
 
 /** A fresh directory for one hub: its database, log, and the identity directory (0755, as the recipe's). */
@@ -142,9 +143,7 @@ describe('recipe (b): DockerSpawner with GitHubOAuthenticator (teams), hub/examp
   test('early (GitHub id 27) gets no server: the hub log names the field and the fix', async () => {
     const r = await githubLogin('early');
     assert.equal(r.status, 302, `oauth_callback for early: HTTP ${r.status}`);
-    const started = await hub.api('POST', '/users/early/server');
-    assert.ok(started.status >= 400 || started.status === 202, `POST server: HTTP ${started.status}`);
-    await waitFor('the hook\'s message', 30 * SECOND, () => (/Unhandled error starting early's server: nbstart: cannot start early's server: auth_state\.github_user\.id \+ id_offset: 27 is below 1000, where system accounts live; fix: .*set id_offset/.test(hub.log()) ? true : undefined), hub.tail);
+    await assertRefusedSpawn(hub, 'early', /auth_state\.github_user\.id \+ id_offset: 27 is below 1000, where system accounts live; fix: .*set id_offset/);
     assert.equal(docker.dockerOk(['ps', '-aq', '--filter', 'name=^jupyter-early']).trim(), '', 'no container');
     for (const t of gh.tokens) assert.ok(!hub.log().includes(t), 'the hub log shows no token');
   });
@@ -159,16 +158,7 @@ describe('recipe (c): SwarmSpawner with LDAP and a root-squashed home, hub/examp
 
   before(async () => {
     docker.swarmInit();
-    slapd = await startSlapd([
-      { uid: 'alice', password: PASSWORD, posix: { uidNumber: 2001, gidNumber: 2001, homeDirectory: '/mnt/home/alice' } },
-      // In the directory, but with no POSIX account: no uidNumber.
-      { uid: 'carol', password: PASSWORD },
-    ], [
-      { cn: 'alice', gidNumber: 2001, memberUid: ['alice'] },
-      { cn: 'physics', gidNumber: 3000, memberUid: ['alice', 'carol'] },
-      { cn: 'astro', gidNumber: 3100, memberUid: ['alice'] },
-      { cn: 'other', gidNumber: 3200, memberUid: ['bob'] },
-    ]);
+    slapd = await startSlapd(...hubDirectory('alice', 'alice', PASSWORD));
     home = squashedHome('alice', 2001);
     const d = hubDir('c');
     identities = d.identities;
@@ -215,9 +205,7 @@ describe('recipe (c): SwarmSpawner with LDAP and a root-squashed home, hub/examp
   test('carol, in the directory without a uidNumber, gets no server, and the hub log says why', async () => {
     const login = await new Browser().loginForm(hub.url, 'carol', PASSWORD);
     assert.equal(login.status, 302, `login of carol: HTTP ${login.status}\n${hub.tail()}`);
-    const started = await hub.api('POST', '/users/carol/server');
-    assert.ok(started.status >= 400 || started.status === 202, `POST server: HTTP ${started.status}`);
-    await waitFor('the hook\'s message', 30 * SECOND, () => (/Unhandled error starting carol's server: nbstart: cannot start carol's server: auth_state\.user_attributes\.uidNumber: missing; fix: set c\.LDAPAuthenticator\.auth_state_attributes/.test(hub.log()) ? true : undefined), hub.tail);
+    await assertRefusedSpawn(hub, 'carol', /auth_state\.user_attributes\.uidNumber: missing; fix: set c\.LDAPAuthenticator\.auth_state_attributes/);
     assert.equal(docker.dockerOk(['service', 'ls', '-q', '--filter', 'name=jupyter-carol']).trim(), '', 'no service');
     assert.ok(!hub.log().includes(PASSWORD), 'the hub log shows no password');
   });

@@ -5,7 +5,7 @@
 // is exactly the one the hub made.
 
 import assert from 'node:assert/strict';
-import { httpRequest, type Hub } from './hub.ts';
+import { httpRequest, SECOND, waitFor, type Hub } from './hub.ts';
 
 export interface Expected {
   /** JupyterHub's username, the name in the container. */
@@ -84,4 +84,15 @@ export async function checkPerson(hub: Hub, p: Expected, exec: Exec, config: str
     assert.match(environ, new RegExp(`^JUPYTER_CONFIG_DIR=${p.externalHome}/jupyter/\\.jupyter$`, 'm'), `the external home was not used\n${hub.tail()}`);
     assert.equal(exec(`stat -c '%u %g' ${p.externalHome}/jupyter/.jupyter`, asUser), `${p.uid} ${p.gid}\n`);
   }
+}
+
+/**
+ * Asks for `name`'s server, which the recipe's hook must refuse: the spawn fails and the hub log
+ * has the hook's message for the admin (`why`: what follows "cannot start NAME's server: ").
+ */
+export async function assertRefusedSpawn(hub: Hub, name: string, why: RegExp): Promise<void> {
+  const started = await hub.api('POST', `/users/${name}/server`);
+  assert.ok(started.status >= 400 || started.status === 202, `POST /users/${name}/server: HTTP ${started.status}`);
+  const line = new RegExp(`Unhandled error starting ${name}'s server: nbstart: cannot start ${name}'s server: ${why.source}`);
+  await waitFor(`the hook's message for ${name}`, 30 * SECOND, () => (line.test(hub.log()) ? true : undefined), hub.tail);
 }

@@ -36,6 +36,23 @@ export interface Slapd {
   stop(): Promise<void>;
 }
 
+/**
+ * The hub tests' directory: `person` (uid 2001, primary group `group` 2001, physics 3000 and
+ * astro 3100, home /mnt/home/<person>) and carol, a person of the directory without a POSIX account
+ * (no uidNumber), in physics too; both with `password`.
+ */
+export function hubDirectory(person: string, group: string, password: string): [LdapPerson[], LdapGroup[]] {
+  return [
+    [{ uid: person, password, posix: { uidNumber: 2001, gidNumber: 2001, homeDirectory: `/mnt/home/${person}` } }, { uid: 'carol', password }],
+    [
+      { cn: group, gidNumber: 2001, memberUid: [person] },
+      { cn: 'physics', gidNumber: 3000, memberUid: [person, 'carol'] },
+      { cn: 'astro', gidNumber: 3100, memberUid: [person] },
+      { cn: 'other', gidNumber: 3200, memberUid: ['bob'] },
+    ],
+  ];
+}
+
 /** The directory as LDIF: the recipes' tree (ou=people, ou=groups, ou=services under dc=example,dc=org). */
 function ldif(people: readonly LdapPerson[], groups: readonly LdapGroup[], searchPassword: string): string {
   const entries = [
