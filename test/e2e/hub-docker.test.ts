@@ -158,7 +158,7 @@ describe('recipe (c): SwarmSpawner with LDAP and a root-squashed home, hub/examp
 
   before(async () => {
     docker.swarmInit();
-    slapd = await startSlapd(...hubDirectory('alice', 'alice', PASSWORD));
+    slapd = await startSlapd(...hubDirectory('alice', 'alice', 2001, PASSWORD));
     home = squashedHome('alice', 2001);
     const d = hubDir('c');
     identities = d.identities;

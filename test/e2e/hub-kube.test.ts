@@ -31,6 +31,8 @@ import { hubDirectory, startSlapd, type Slapd } from './lib/slapd.ts';
 const TAG = process.env['NBSTART_E2E_TAG'] || 'test';
 const NS = 'nbstart-e2e';
 const PASSWORD = 'correct horse';
+// Not 2001: hub-docker.test.ts, which may run at the same time, has a squashed home of that uid.
+const ID = 2102;
 
 describe('recipe (a): zero-to-jupyterhub (KubeSpawner) with LDAP, hub/examples/z2jh-ldap/values.yaml', { timeout: 10 * 60 * SECOND }, () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nbstart-hub-kube-'));
@@ -42,8 +44,8 @@ describe('recipe (a): zero-to-jupyterhub (KubeSpawner) with LDAP, hub/examples/z
   before(async () => {
     fs.chmodSync(work, 0o755);
     // A name KubeSpawner's DNS-safe slug changes (jupyter-ada-l---<hash>): the home must not.
-    slapd = await startSlapd(...hubDirectory('ada_l', 'ada', PASSWORD));
-    home = squashedHome('ada_l', 2001);
+    slapd = await startSlapd(...hubDirectory('ada_l', 'ada', ID, PASSWORD));
+    home = squashedHome('ada_l', ID);
     kube = await startKubeApi(`nbstart-e2e-${TAG}-${process.pid}`, work);
     const dir = path.join(work, 'hub');
     fs.mkdirSync(dir);
@@ -76,7 +78,7 @@ describe('recipe (a): zero-to-jupyterhub (KubeSpawner) with LDAP, hub/examples/z
       throw new Error(`${err.message}\n--- the Kubernetes API stand-in\n${kube.log()}`);
     });
     const groups = [{ name: 'physics', gid: 3000 }, { name: 'astro', gid: 3100 }]; // by gid
-    const identity = { name: 'ada_l', uid: 2001, gid: 2001, group: 'ada', groups, home: '/mnt/home/ada_l' };
+    const identity = { name: 'ada_l', uid: ID, gid: ID, group: 'ada', groups, home: '/mnt/home/ada_l' };
     const podName = [...kube.sent.keys()].find((k) => k.startsWith(`pods/${NS}/`))?.split('/')[2];
     assert.match(podName ?? '', /^jupyter-ada-l-+[0-9a-f]+$/, `KubeSpawner's pod name: ${kube.requests.join(', ')}`);
 
@@ -100,7 +102,7 @@ describe('recipe (a): zero-to-jupyterhub (KubeSpawner) with LDAP, hub/examples/z
     // The recipe's mount, at JupyterHub's name for her (where homeDirectory points).
     assert.deepEqual((container['volumeMounts'] as { name: string }[]).find((m) => m.name === 'nfs-home'), { name: 'nfs-home', mountPath: '/mnt/home/ada_l', subPath: 'ada_l' });
     const podText = JSON.stringify(pod);
-    for (const s of ['"uid":2001', 'physics', PASSWORD, slapd.searchPassword]) assert.ok(!podText.includes(s), `the pod spec holds ${JSON.stringify(s)}`);
+    for (const s of [`"uid":${ID}`, 'physics', PASSWORD, slapd.searchPassword]) assert.ok(!podText.includes(s), `the pod spec holds ${JSON.stringify(s)}`);
     assert.equal(pod['spec']['securityContext']?.['fsGroup'], undefined, 'singleuser.fsGid: null leaves fsGroup out');
 
     const name = kube.containerName(podName!);
@@ -109,14 +111,14 @@ describe('recipe (a): zero-to-jupyterhub (KubeSpawner) with LDAP, hub/examples/z
       assert.equal(r.code, 0, `podman exec: exit ${r.code}\n${r.stdout}${r.stderr}`);
       return r.stdout;
     };
-    await checkPerson(hub, { name: 'ada_l', uid: 2001, gid: 2001, group: 'ada', groups, identity, externalHome: '/mnt/home/ada_l' },
+    await checkPerson(hub, { name: 'ada_l', uid: ID, gid: ID, group: 'ada', groups, identity, externalHome: '/mnt/home/ada_l' },
       exec, podman(['inspect', name]).stdout, [PASSWORD, slapd.searchPassword]);
     // The security context as the container has it: three capabilities at most, no_new_privs.
     assert.equal(exec('grep -E "^(CapBnd|NoNewPrivs)" /proc/1/status'), 'CapBnd:\t00000000000000c1\nNoNewPrivs:\t1\n');
     // The Secret's file as defaultMode 0400 makes it: root's alone (nbstart read it before the drop).
     assert.equal(exec('stat -c "%a %u:%g" /run/nbstart/identity.json'), '400 0:0\n');
-    assert.notEqual(podman(['exec', '--user', '2001:2001', name, 'cat', '/run/nbstart/identity.json']).code, 0, 'she can read the Secret');
-    assert.ok(fs.statSync(path.join(home.src, 'jupyter', '.jupyter')).uid === 2001, 'Jupyter\'s config dir was made by her in her home');
+    assert.notEqual(podman(['exec', '--user', `${ID}:${ID}`, name, 'cat', '/run/nbstart/identity.json']).code, 0, 'she can read the Secret');
+    assert.ok(fs.statSync(path.join(home.src, 'jupyter', '.jupyter')).uid === ID, 'Jupyter\'s config dir was made by her in her home');
 
     await hub.stopServer('ada_l');
     assert.ok(kube.requests.includes(`DELETE /api/v1/namespaces/${NS}/secrets/${podName}-nbstart-identity`), 'kubespawner_cleanup deletes the Secret');

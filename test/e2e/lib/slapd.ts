@@ -37,15 +37,16 @@ export interface Slapd {
 }
 
 /**
- * The hub tests' directory: `person` (uid 2001, primary group `group` 2001, physics 3000 and
+ * The hub tests' directory: `person` (uid = gid = `id`, primary group `group`, physics 3000 and
  * astro 3100, home /mnt/home/<person>) and carol, a person of the directory without a POSIX account
- * (no uidNumber), in physics too; both with `password`.
+ * (no uidNumber), in physics too; both with `password`. Tests that may run at once use other ids
+ * (their squashed homes need a host account of the uid).
  */
-export function hubDirectory(person: string, group: string, password: string): [LdapPerson[], LdapGroup[]] {
+export function hubDirectory(person: string, group: string, id: number, password: string): [LdapPerson[], LdapGroup[]] {
   return [
-    [{ uid: person, password, posix: { uidNumber: 2001, gidNumber: 2001, homeDirectory: `/mnt/home/${person}` } }, { uid: 'carol', password }],
+    [{ uid: person, password, posix: { uidNumber: id, gidNumber: id, homeDirectory: `/mnt/home/${person}` } }, { uid: 'carol', password }],
     [
-      { cn: group, gidNumber: 2001, memberUid: [person] },
+      { cn: group, gidNumber: id, memberUid: [person] },
       { cn: 'physics', gidNumber: 3000, memberUid: [person, 'carol'] },
       { cn: 'astro', gidNumber: 3100, memberUid: [person] },
       { cn: 'other', gidNumber: 3200, memberUid: ['bob'] },
