@@ -26,6 +26,12 @@ export function labelConfig(text: string, color: string): string {
   return `${JSON.stringify({ nbstartLabel: text, nbstartLabelColor: color, nbstartLabelTextColor: textColorOn(color) }, null, 2)}\n`;
 }
 
+/** The drop-in as it is now: missing, or its text when a regular file (undefined for anything else). */
+function present(ctx: PlanContext): { kind: string; text: string | undefined } {
+  const kind = ctx.fs.lstat(LABEL_CONFIG_FILE).kind;
+  return { kind, text: kind === 'file' ? ctx.fs.readText(LABEL_CONFIG_FILE) : undefined };
+}
+
 export const label: Hook = {
   name: 'label',
   phase: 'root',
@@ -33,30 +39,27 @@ export const label: Hook = {
   needs: () => ({ root: true, writable: [LABEL_CONFIG_FILE] }),
   asked(ctx) {
     const { text, color } = ctx.config.label;
-    const present = ctx.fs.lstat(LABEL_CONFIG_FILE).kind !== 'missing';
-    if (text === undefined) return present ? `no label is configured and ${LABEL_CONFIG_FILE} remains` : undefined;
+    const now = present(ctx);
+    if (text === undefined) return now.kind === 'missing' ? undefined : `no label is configured and ${LABEL_CONFIG_FILE} remains`;
     // Nothing to do when the file is in place already: a read-only root that has it is fine.
-    const current = ctx.fs.lstat(LABEL_CONFIG_FILE).kind === 'file' ? ctx.fs.readText(LABEL_CONFIG_FILE) : undefined;
-    return current === labelConfig(text, color) ? undefined : `${ctx.config.origins.get('label.text') ?? 'NBSTART_LABEL'} is set`;
+    if (now.text === labelConfig(text, color)) return undefined;
+    return `${ctx.config.origins.get('label.text') ?? 'NBSTART_LABEL'} is set`;
   },
   async plan(ctx: PlanContext): Promise<Plan> {
     const { text, color } = ctx.config.label;
     const origin = ctx.config.origins.get('label.text') ?? 'NBSTART_LABEL';
-    const kind = ctx.fs.lstat(LABEL_CONFIG_FILE).kind;
-    const present = kind !== 'missing';
-    const warn = (msg: string): Plan => ({ ops: [], notes: [{ level: 'warn', msg }] });
+    const now = present(ctx);
     if (text === undefined) {
-      return present ? { ops: [{ kind: 'remove', path: LABEL_CONFIG_FILE, why: 'no label is configured' }], notes: [] } : { ops: [], notes: [] };
+      return { ops: now.kind === 'missing' ? [] : [{ kind: 'remove', path: LABEL_CONFIG_FILE, why: 'no label is configured' }], notes: [] };
     }
-    const content = labelConfig(text, color);
-    const current = kind === 'file' ? ctx.fs.readText(LABEL_CONFIG_FILE) : undefined;
     if (ctx.fs.lstat(LABEL_EXTENSION_DIR).kind !== 'dir') {
-      const off = present ? [{ kind: 'remove' as const, path: LABEL_CONFIG_FILE, why: 'the extension that reads it is missing' }] : [];
+      const off = now.kind === 'missing' ? [] : [{ kind: 'remove' as const, path: LABEL_CONFIG_FILE, why: 'the extension that reads it is missing' }];
       return { ops: off, notes: [{ level: 'warn', msg: `${origin} is set but this image lacks ${LABEL_EXTENSION_DIR} (it comes with nbstart's shim layer and images): no label` }] };
     }
-    if (current === content) return { ops: [], notes: [] };
+    const content = labelConfig(text, color);
+    if (now.text === content) return { ops: [], notes: [] };
     const why = unsafeAncestor(ctx.fs, LABEL_CONFIG_FILE, groupList(ctx.identity), ctx.facts.euid);
-    if (why) return warn(`${origin} is set but root will not write ${LABEL_CONFIG_FILE}: ${why}; no label`);
+    if (why) return { ops: [], notes: [{ level: 'warn', msg: `${origin} is set but root will not write ${LABEL_CONFIG_FILE}: ${why}; no label` }] };
     const ops: Op[] = missingDirs(ctx.fs, LABEL_CONFIG_FILE.slice(0, LABEL_CONFIG_FILE.lastIndexOf('/')))
       .map((d): Op => ({ kind: 'mkdir', path: d, mode: 0o755, uid: 0, gid: 0, why: 'system directory for the label' }));
     ops.push({

@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { label, labelConfig, LABEL_CONFIG_FILE, LABEL_EXTENSION_DIR } from '../../../src/hooks/label.ts';
+import { planHooks, type Planned } from '../../../src/pipeline.ts';
 import { apply } from '../../../src/plan/apply.ts';
 import { createLogger } from '../../../src/log.ts';
+import { fileWrites } from '../helpers.ts';
 import { rootContext } from './context.ts';
 
 const rel = (p: string): string => p.slice(1);
@@ -16,7 +18,7 @@ test('a label writes the page-config drop-in, creating the system dirs', async (
   const plan = await label.plan(ctx);
   const mkdirs = plan.ops.filter((o) => o.kind === 'mkdir').map((o) => o.kind === 'mkdir' && [o.path, o.mode, o.uid, o.gid]);
   assert.deepEqual(mkdirs, ['/usr/local/etc/jupyter', '/usr/local/etc/jupyter/labconfig', '/usr/local/etc/jupyter/labconfig/page_config.d'].map((p) => [p, 0o755, 0, 0]));
-  const writes = plan.ops.flatMap((o) => (o.kind === 'write-files' ? o.files : []));
+  const writes = fileWrites(plan.ops);
   assert.deepEqual(writes.map((w) => [w.path, w.mode, w.uid, w.gid]), [[LABEL_CONFIG_FILE, 0o644, 0, 0]]);
   assert.deepEqual(JSON.parse(writes[0]!.content), { nbstartLabel: 'Course <101> "x"', nbstartLabelColor: '#000080', nbstartLabelTextColor: '#ffffff' });
   assert.equal(writes[0]!.content, labelConfig('Course <101> "x"', '#000080'));
@@ -31,7 +33,7 @@ test('converges: applied once, the next plan is empty; a changed text rewrites t
   const again = rootContext({ NBSTART_LABEL: 'B' }, EXTENSION);
   fs.cpSync(path.join(ctx.fs.root, 'usr/local/etc'), path.join(again.fs.root, 'usr/local/etc'), { recursive: true });
   const ops = (await label.plan(again)).ops;
-  assert.deepEqual(ops.flatMap((o) => (o.kind === 'write-files' ? o.files.map((f) => f.path) : [])), [LABEL_CONFIG_FILE]);
+  assert.deepEqual(fileWrites(ops).map((f) => f.path), [LABEL_CONFIG_FILE]);
 });
 
 test('without a label the file is removed, and nothing happens when it is absent', async () => {
@@ -61,10 +63,15 @@ test('root will not write through a directory someone else could change', async 
   assert.match((await label.plan(linked)).notes[0]!.msg, /\/usr\/local\/etc\/jupyter is a symbolic link/);
 });
 
-test('the hook needs root and says what asks for it (src/policy.ts decides a non-root start)', () => {
-  assert.deepEqual(label.needs(rootContext({ NBSTART_LABEL: 'A' }, EXTENSION)), { root: true, writable: [LABEL_CONFIG_FILE] });
-  assert.equal(label.asked(rootContext({ NBSTART_LABEL: 'A' }, EXTENSION)), 'NBSTART_LABEL is set');
+test('a non-root start cannot write system files: the policy skips the hook with a warning, no ops', async () => {
+  const [{ plan }] = await planHooks([label], rootContext({ NBSTART_LABEL: 'A' }, EXTENSION, '/home/jovyan', false)) as [Planned];
+  assert.deepEqual(plan.ops, []);
+  assert.match(plan.notes[0]!.msg, /^NBSTART_LABEL is set but the container did not start as root: label skipped/);
+});
+
+test('asked: only a label that is not in place yet, or a file without a label, asks for root', () => {
   assert.equal(label.asked(rootContext({})), undefined);
-  assert.match(label.asked(rootContext({}, { [rel(LABEL_CONFIG_FILE)]: '{}' }))!, /no label is configured and .* remains/);
-  assert.equal(label.asked(rootContext({ NBSTART_LABEL: 'A' }, { ...EXTENSION, [rel(LABEL_CONFIG_FILE)]: labelConfig('A', '#f37726') })), undefined);
+  assert.equal(label.asked(rootContext({ NBSTART_LABEL: 'A' }, EXTENSION)), 'NBSTART_LABEL is set');
+  assert.equal(label.asked(rootContext({ NBSTART_LABEL: 'A' }, { ...EXTENSION, [rel(LABEL_CONFIG_FILE)]: labelConfig('A', '#f37726') })), undefined, 'baked in: nothing to do');
+  assert.match(label.asked(rootContext({}, { [rel(LABEL_CONFIG_FILE)]: '{}' }))!, /^no label is configured and \/usr\/local\/etc\/jupyter\/labconfig\/page_config\.d\/nbstart-label\.json remains$/);
 });
