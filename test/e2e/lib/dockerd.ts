@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO } from './podman.ts';
+import { podman, REPO } from './podman.ts';
 
 const DOCKER = '/usr/bin/docker';
 const DOCKERD = '/usr/sbin/dockerd';
@@ -75,14 +75,14 @@ export async function startDockerd(name: string): Promise<Docker> {
   return {
     host, docker, dockerOk, log,
     loadFromPodman(image) {
-      const want = spawnSync('podman', ['image', 'inspect', '--format', '{{.Id}}', image], { encoding: 'utf8' }).stdout.trim();
+      const want = podman(['image', 'inspect', '--format', '{{.Id}}', image]).stdout.trim();
       if (!want) throw new Error(`podman has no image ${image}`);
       const have = docker(['image', 'inspect', '--format', '{{.Id}}', image]).stdout.trim().replace(/^sha256:/, '');
       if (have === want) return;
       // Through a file: the archive of a notebook image is hundreds of MB.
       const tar = path.join(run, 'image.tar');
-      const saved = spawnSync('podman', ['save', '--format', 'docker-archive', '-o', tar, image], { encoding: 'utf8', timeout: 10 * 60_000 });
-      if (saved.status !== 0) throw new Error(`podman save ${image}: ${saved.stderr}`);
+      const saved = podman(['save', '--format', 'docker-archive', '-o', tar, image], { timeoutMs: 10 * 60_000 });
+      if (saved.code !== 0) throw new Error(`podman save ${image}: ${saved.stderr}`);
       try {
         dockerOk(['load', '-i', tar], { timeoutMs: 10 * 60_000 });
       } finally {

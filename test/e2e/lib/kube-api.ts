@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { CONTAINERS_CONF } from './podman.ts';
 
 /** What the test hands podman differently from what KubeSpawner asked for, and why. */
 export const KUBE_PLAY_CHANGES = [
@@ -53,7 +54,9 @@ export interface KubeApi {
 /** Runs podman asynchronously (the API answers meanwhile); resolves with its exit and output. */
 function podmanAsync(args: readonly string[], timeoutMs = 120_000): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const p = spawn('podman', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The project's containers.conf, as for every podman the tests start: without it podman's own
+    // default rlimits (nofile 1048576) exceed what root may set on a host without CAP_SYS_RESOURCE.
+    const p = spawn('podman', args, { env: { ...process.env, CONTAINERS_CONF }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.stderr.on('data', (d: Buffer) => (out += d.toString()));
