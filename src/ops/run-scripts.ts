@@ -10,10 +10,13 @@
 // shell (`exit N`, or a failure under its own `set -e`) ends the bash before "D": start-up stops
 // with that status, as it stops start.sh. fd 3 is closed for the scripts themselves, so what they
 // start in the background keeps running, as with start.sh; a subshell they fork still holds bash's
-// saved copy of it, so the end is an empty entry after the environment, not end-of-file.
+// saved copy of it, so the end is an empty entry after the environment, not end-of-file. The bash
+// has start.sh's log functions (_log, _log_info, ...: src/scripts/log-functions.ts).
 
 import type { Duplex } from 'node:stream';
 import { blockingStdio } from '../exec.ts';
+import { DEFAULT_LOG_FORMAT } from '../log.ts';
+import { logFunctions } from '../scripts/log-functions.ts';
 import { track, untrack } from '../system/children.ts';
 import type { ApplyContext } from './context.ts';
 
@@ -134,7 +137,7 @@ async function drive(op: RunScriptsOp, env: Record<string, string>, cwd: string,
   // Loaded on first use: most starts run no script, and evaluating execa costs start-up time.
   const { execa } = await import('execa');
   const args = op.files.map((f) => `${f.mode === 'source' ? 'S' : 'X'}:${f.path}`);
-  const sub = execa(op.bash, ['-c', WRAPPER, 'nbstart-scripts', ...args], {
+  const sub = execa(op.bash, ['-c', `${logFunctions(ctx.scripts.logFormat ?? DEFAULT_LOG_FORMAT)}\n${WRAPPER}`, 'nbstart-scripts', ...args], {
     env, extendEnv: false, cwd, detached: true, reject: false, buffer: false,
     stdio: ['inherit', 'inherit', 'inherit', 'pipe'], forceKillAfterDelay: 2000,
   });
