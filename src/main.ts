@@ -74,7 +74,7 @@ async function start(cli: Cli, argv: readonly string[], load: (env: Record<strin
     const startCtx: StartContext = { fs, facts, env: state.env, config: loaded.config, privileged, cwd: state.cwd };
     const startPlanned = await planHooks(enabledHooks(START_HOOKS, loaded.config), startCtx);
     await applyPlanned(startPlanned, applyCtx(loaded.config), log);
-    if (startPlanned.some((p) => p.plan.ops.some((o) => o.kind === 'run-scripts' && o.files.length > 0))) {
+    if (startPlanned.some((p) => p.plan.ops.some((o) => o.kind === 'run-scripts' && o.files.some((f) => f.mode !== 'ignore')))) {
       loaded = load(state.env);
       log = createLogger(loaded.config.log.level, loaded.config.log.format, state.env);
     }
