@@ -20,7 +20,7 @@ test('Jupyter Server runs as the person and saves files as them', async () => {
     const version = await jupyterVersion(api);
     const logs = podman(['logs', name]);
     assert.ok(version, `no answer on ${api}\n${logs.stdout}\n${logs.stderr}`);
-    assert.match(logs.stderr, /exec python3 -m jupyter_server .* as alice \(uid 1010, gid 1010\) in \/home\/alice/);
+    assert.match(logs.stderr, /alice is uid 1010, gid 1010, groups [0-9,]+; starting in \/home\/alice\nINFO\[[^\]]*\] Running as alice: python3 -m jupyter_server /);
     const put = await fetch(`${api}/contents/hello.txt`, {
       method: 'PUT', headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ type: 'file', format: 'text', content: 'hi\n' }),
