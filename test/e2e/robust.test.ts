@@ -81,8 +81,8 @@ test('read-only root, started as root: ids applied, names through nss_wrapper, a
   ].join('\n'), show(r));
   const w = warnings(r);
   assert.equal(w.length, 2, show(r));
-  assert.match(w[0]!, /\[home\] \/home is on a read-only filesystem, so \/home\/alice cannot be created; HOME is \/tmp\/nbstart-home-1010, which is lost when the container stops/);
-  assert.match(w[1]!, /\[accounts\] \/etc\/passwd is on a read-only filesystem: \/etc is left as it is, and alice \(1010:1020\) with the groups reaches the hooks and the command through libnss_wrapper/);
+  assert.match(w[0]!, /\/home is on a read-only filesystem, so \/home\/alice cannot be created; HOME is \/tmp\/nbstart-home-1010, which is lost when the container stops/);
+  assert.match(w[1]!, /\/etc\/passwd is on a read-only filesystem: \/etc is left as it is, and alice \(1010:1020\) with the groups reaches the hooks and the command through libnss_wrapper/);
 });
 
 test('read-only root with a volume at the template home (z2jh\'s home PVC): that home is HOME', () => {
