@@ -6,9 +6,10 @@
 // The hooks and their order are src/hooks/index.ts; what a missing capability or a failed script
 // means is src/policy.ts. Only this file exits the process.
 
+import { check, securityFindings } from './check.ts';
 import { parseCli, type Cli } from './cli.ts';
 import { loadConfig, type Loaded } from './config/load.ts';
-import { ConfigError, formatProblem, type ProblemList } from './config/problems.ts';
+import { ConfigError, formatProblem } from './config/problems.ts';
 import type { Config } from './config/types.ts';
 import { execvp } from './exec.ts';
 import { readFacts } from './facts.ts';
@@ -32,7 +33,6 @@ import { exitOnSignals } from './system/children.ts';
 import { readFs } from './system/read-fs.ts';
 
 const EXIT_CONFIG = 1;
-const EXIT_USAGE = 2;
 /** Exported to the command so a second start.sh/nbstart in the same chain does no set-up. */
 const ALREADY_RAN = '_START_SH_EXECUTED';
 
@@ -63,9 +63,11 @@ async function start(cli: Cli, argv: readonly string[], load: (env: Record<strin
   let loaded = load(state.env);
   let log = createLogger(loaded.config.log.level, loaded.config.log.format, state.env);
   if (cli.action === 'run') log.info({ argv }, enteredLine(argv));
-  if (cli.action === 'run' && state.env[ALREADY_RAN] === '1') return execAgain(commandOf(loaded.config), state.env, log);
-  exitOnSignals((code) => process.exit(code));
   const privileged = facts.euid === 0;
+  // As root the marker is not trusted: it would start the command as root with every capability,
+  // and set-up converges anyway. It still ends a second, non-root run in the same exec chain.
+  if (cli.action === 'run' && state.env[ALREADY_RAN] === '1' && !privileged) return execAgain(commandOf(loaded.config), state.env, log);
+  exitOnSignals((code) => process.exit(code));
   const applyCtx = (config: Config) => ({ root: '', state, scripts: { timeoutMs: config.hooks.timeoutMs, onFailure: onScriptFailure(config), logFormat: config.log.format } });
 
   // start phase: start-notebook.d runs first, as the starting user; settings are re-read after it,
@@ -81,7 +83,7 @@ async function start(cli: Cli, argv: readonly string[], load: (env: Record<strin
   }
   const { config, problems } = loaded;
   const identity = resolveFor(fs, facts, config, problems);
-  if (cli.action === 'check') return check(problems, loaded.iniPath, loaded.iniFound);
+  if (cli.action === 'check') return check(problems, securityFindings(fs, config, state.env, privileged), loaded.iniPath, loaded.iniFound);
   for (const p of problems.items.filter((x) => x.severity === 'warning')) log.warn(formatProblem(p));
   if (problems.errors.length > 0 || !identity) throw new ConfigError(problems.errors);
 
@@ -115,13 +117,6 @@ async function degrade(err: unknown, id: Identity, config: Config, state: ExecSt
   } catch {
     state.cwd = id.home; // the home itself is not writable: the log line is all that can be done
   }
-}
-
-/** `nbstart check`: every problem, one line each; 0 when clean, 2 otherwise. */
-function check(problems: ProblemList, iniPath: string, iniFound: boolean): number {
-  for (const p of problems.items) process.stdout.write(`${p.severity}: ${formatProblem(p)}\n`);
-  if (problems.items.length === 0) process.stdout.write(`ok: ${iniFound ? iniPath : 'no ini file'}, environment and identity are valid\n`);
-  return problems.items.length === 0 ? 0 : EXIT_USAGE;
 }
 
 /** The child of `nbstart plan` as root: the user phase planned as the person (plan/as-person.ts). */

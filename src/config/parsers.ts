@@ -191,6 +191,17 @@ export const variableNames: Parser<string[]> = listOf((v) => (/^[A-Za-z_][A-Za-z
 export const hookNames: Parser<string[]> = listOf((d, env) => (env.hookNames.includes(d) ? d : undefined),
   (d, env) => `is not a built-in hook${didYouMean(d, env.hookNames)}`, (_o, env) => `use names from: ${env.hookNames.join(', ')}`);
 
+/** gids ([groups] allow_gids). */
+export const gidList: Parser<number[]> = (raw, problems) => {
+  const out: number[] = [];
+  for (const item of splitList(raw.value)) {
+    const g = parseIdValue(item);
+    if (g === undefined) problems.error(raw.origin, item, `expected gids from 0 to ${MAX_ID}`, 'list numeric gids separated by commas, e.g. 42,50');
+    else out.push(g);
+  }
+  return out;
+};
+
 /** Plain names linked into the home ([home] links). */
 export const linkNames: Parser<string[]> = (raw, problems) => {
   const out: string[] = [];

@@ -25,6 +25,14 @@ export interface MetricsConfig {
   readonly formats: readonly MetricsFormat[];
 }
 
+/** [resources] threads: the CPU limit rounded up, no caps, or that many threads. */
+export type Threads = 'auto' | 'no' | number;
+
+export interface ResourcesConfig {
+  readonly threads: Threads;
+  readonly exportLimits: boolean;
+}
+
 export interface ChownOptions {
   readonly recursive: boolean;
 }
@@ -37,7 +45,7 @@ export interface WantedGroup {
 
 export interface Config {
   /** Supplementary groups: mirrored from auth_state or NBSTART_GROUPS, and image groups kept. */
-  readonly groups: { readonly wanted: readonly WantedGroup[]; readonly keep: readonly string[] };
+  readonly groups: { readonly wanted: readonly WantedGroup[]; readonly keep: readonly string[]; readonly allowGids: readonly number[] };
   readonly home: {
     /** Template with {user}. */
     readonly source?: string;
@@ -57,6 +65,8 @@ export interface Config {
     readonly shell?: string;
     readonly grantSudo: boolean;
     readonly allowRoot: boolean;
+    /** Image accounts a person of the same name may become. */
+    readonly adopt: readonly string[];
   };
   readonly chown: {
     readonly home: boolean;
@@ -85,6 +95,7 @@ export interface Config {
   readonly ssh: readonly SshServer[];
   readonly label: LabelConfig;
   readonly metrics: MetricsConfig;
+  readonly resources: ResourcesConfig;
   /** Where each setting's value came from, for messages that name it. */
   readonly origins: ReadonlyMap<string, string>;
 }

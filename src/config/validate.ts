@@ -25,7 +25,7 @@ export function validate(raw: RawConfig, problems: ProblemList, env: ParseEnv): 
   const defined = <K extends string, T>(k: K, value: T | undefined): { [P in K]?: T } => (value === undefined ? {} : { [k]: value }) as { [P in K]?: T };
   const labelText = v('label.text');
   return {
-    groups: { wanted: v('groups.list'), keep: v('groups.keep') },
+    groups: { wanted: v('groups.list'), keep: v('groups.keep'), allowGids: v('groups.allow_gids') },
     home: {
       ...defined('source', v('home.source')),
       links: v('home.links'),
@@ -42,6 +42,7 @@ export function validate(raw: RawConfig, problems: ProblemList, env: ParseEnv): 
       ...defined('shell', v('user.shell')),
       grantSudo: v('user.grant_sudo'),
       allowRoot: v('user.allow_root'),
+      adopt: v('user.adopt'),
     },
     chown: { home: v('chown.home'), homeOpts: v('chown.home_opts'), extra: v('chown.extra'), extraOpts: v('chown.extra_opts') },
     exec: { command: v('exec.command'), ...defined('umask', v('exec.umask')), unset: v('exec.unset') },
@@ -58,6 +59,7 @@ export function validate(raw: RawConfig, problems: ProblemList, env: ParseEnv): 
     ssh: validateSsh(raw, problems),
     label: { ...defined('text', labelText), color: v('label.color') },
     metrics: { cells: v('metrics.cells'), path: v('metrics.path'), formats: v('metrics.formats') },
+    resources: { threads: v('resources.threads'), exportLimits: v('resources.export_limits') },
     origins: new Map([...raw].map(([k, r]) => [k, r.origin])),
   };
 }

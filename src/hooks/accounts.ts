@@ -6,17 +6,18 @@
 // preloaded, reads for the hooks and the command; the ids themselves still apply through the drop.
 
 import { refitAccounts, type AccountDbs } from '../identity/accounts.ts';
-import type { Identity } from '../identity/identity.ts';
+import { groupList, type Identity } from '../identity/identity.ts';
 import type { FileWrite, Note, Op, Plan } from '../plan/ops.ts';
 import { staleTemps } from '../plan/stale-temps.ts';
-import { parseDb, renderDb, type ColonDb, type DbKind } from '../system/colon-db.ts';
+import { refitRecord, REFIT_RECORD } from '../identity/entry.ts';
+import { groupEntries, parseDb, renderDb, type ColonDb, type DbKind } from '../system/colon-db.ts';
 import { isReadOnly } from '../system/mounts.ts';
 import type { ReadFs } from '../system/read-fs.ts';
 import type { Hook, PlanContext } from './hook.ts';
 import { findNssWrapper, nssDir, nssEnv } from './nss-wrapper.ts';
 import { refitLines } from '../start-sh-lines.ts';
 
-const DB_PATHS = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/gshadow'];
+const DB_PATHS = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/gshadow', REFIT_RECORD];
 
 /** Reads one account database; shadow files may be absent. */
 export function readDb(fs: ReadFs, kind: DbKind): ColonDb | undefined {
@@ -33,15 +34,28 @@ export function lineDiff(before: ColonDb, after: ColonDb): string {
   return `${changed} line${changed === 1 ? '' : 's'} changed, ${added} added`;
 }
 
-/** The file write for `after` when it differs from `before`, keeping the file's mode and owner. */
-export function writeIfChanged(fs: ReadFs, before: ColonDb, after: ColonDb, why: string): FileWrite[] {
+/** What each account file must be: passwd and group 0644 root:root, the shadow files 0640 root:shadow. */
+export function wantedMeta(kind: DbKind, group: ColonDb): { mode: number; uid: number; gid: number } {
+  if (kind === 'passwd' || kind === 'group') return { mode: 0o644, uid: 0, gid: 0 };
+  return { mode: 0o640, uid: 0, gid: groupEntries(group).find((g) => g.entry.name === 'shadow')?.entry.gid ?? 0 };
+}
+
+/**
+ * The file write for `after` when it differs from `before`, or when the file's mode or owner is not
+ * what an account file must have (a group-writable /etc/passwd lets anyone in that group add a uid-0
+ * line); `fixed` collects what a mode change says.
+ */
+export function writeIfChanged(ctx: PlanContext, before: ColonDb, after: ColonDb, group: ColonDb, why: string, fixed: Note[]): FileWrite[] {
   const text = renderDb(after);
-  if (text === renderDb(before)) return [];
   const path = `/etc/${before.kind}`;
-  const st = fs.lstat(path);
-  const secret = before.kind === 'shadow' || before.kind === 'gshadow';
-  const meta = st.kind === 'file' ? { mode: st.mode, uid: st.uid, gid: st.gid } : { mode: secret ? 0o640 : 0o644, uid: 0, gid: 0 };
-  return [{ path, content: text, ...meta, summary: `${lineDiff(before, after)}; ${why}` }];
+  const st = ctx.fs.lstat(path);
+  const meta = wantedMeta(before.kind, group);
+  const wrong = st.kind === 'file' && (st.mode !== meta.mode || st.uid !== meta.uid || st.gid !== meta.gid) && !isReadOnly(ctx.facts.mounts, path);
+  if (text === renderDb(before) && !wrong) return [];
+  if (wrong && st.kind === 'file') {
+    fixed.push({ level: 'warn', msg: `${path} was mode ${st.mode.toString(8).padStart(4, '0')} ${st.uid}:${st.gid}; rewritten ${meta.mode.toString(8).padStart(4, '0')} ${meta.uid}:${meta.gid}` });
+  }
+  return [{ path, content: text, ...meta, summary: `${lineDiff(before, after)}; ${why}`, guard: groupList(ctx.identity) }];
 }
 
 export const accounts: Hook = {
@@ -60,15 +74,23 @@ export const accounts: Hook = {
     const before: AccountDbs = { passwd, group, ...(shadow && { shadow }), ...(gshadow && { gshadow }) };
     const after = refitAccounts(before, id);
     const who = `${id.name} ${id.uid}:${id.gid}`;
+    const fixed: Note[] = [];
     const writes: FileWrite[] = [
-      ...writeIfChanged(ctx.fs, passwd, after.passwd, `user ${who} (was ${id.entry} ${id.was.uid}:${id.was.gid})`),
-      ...writeIfChanged(ctx.fs, group, after.group, `${id.name} in ${id.groups.length + 1} groups`),
-      ...(shadow && after.shadow ? writeIfChanged(ctx.fs, shadow, after.shadow, `rename ${id.entry} to ${id.name}`) : []),
-      ...(gshadow && after.gshadow ? writeIfChanged(ctx.fs, gshadow, after.gshadow, 'memberships, as in /etc/group') : []),
+      ...writeIfChanged(ctx, passwd, after.passwd, after.group, `user ${who} (was ${id.entry} ${id.was.uid}:${id.was.gid})`, fixed),
+      ...writeIfChanged(ctx, group, after.group, after.group, `${id.name} in ${id.groups.length + 1} groups`, fixed),
+      ...(shadow && after.shadow ? writeIfChanged(ctx, shadow, after.shadow, after.group, `rename ${id.entry} to ${id.name}`, fixed) : []),
+      ...(gshadow && after.gshadow ? writeIfChanged(ctx, gshadow, after.gshadow, after.group, 'memberships, as in /etc/group', fixed) : []),
     ];
-    const notes: Note[] = [id.primary, ...id.groups].filter((g) => g.note).map((g) => ({ level: 'info' as const, msg: g.note! }));
+    // Which entry is the template's from now on (identity/entry.ts): written with the files, or not at all.
+    const record = id.entry === 'root' ? undefined : refitRecord(ctx.config.user.template, id.name);
+    const recorded = ctx.fs.readText(REFIT_RECORD);
+    if (record !== undefined && (id.name !== ctx.config.user.template || recorded !== undefined) && recorded !== record) {
+      writes.push({ path: REFIT_RECORD, content: record, mode: 0o644, uid: 0, gid: 0, summary: `the template user ${ctx.config.user.template} is now ${id.name}`, guard: groupList(id) });
+    }
+    const notes: Note[] = [...fixed, ...[id.primary, ...id.groups].filter((g) => g.note).map((g) => ({ level: 'info' as const, msg: g.note! }))];
     const stale = staleTemps(ctx.fs, ctx.facts.mounts, DB_PATHS);
     const blocked = ['/etc/passwd', '/etc/group'].find((p) => writes.some((w) => w.path === p) && isReadOnly(ctx.facts.mounts, p));
+    // (REFIT_RECORD only matters with /etc written: through nss_wrapper the image's entry stays the template.)
     const write: Op[] = writes.length > 0 ? [{ kind: 'write-files', files: writes, why: `the account files of ${who}, all or none` }] : [];
     const lines = writes.some((w) => w.path === '/etc/passwd') ? refitLines(id) : [];
     const said = lines.length > 0 ? { done: lines } : {};

@@ -51,8 +51,8 @@ export const homeLinks: Hook = {
   async plan(ctx: PlanContext): Promise<Plan> {
     const { home, identity: id } = { home: ctx.config.home, identity: ctx.identity };
     const ops: Op[] = [];
-    if (id.homeFallback?.kind === 'scratch' && ctx.fs.lstat(id.home).kind === 'missing') {
-      ops.push({ kind: 'mkdir', path: id.home, mode: 0o700, uid: id.uid, gid: id.gid, why: `scratch home: ${id.homeFallback.reason}` });
+    if (id.homeFallback?.kind === 'scratch') {
+      ops.push({ kind: 'mkdir', path: id.home, mode: 0o700, uid: id.uid, gid: id.gid, private: true, why: `scratch home: ${id.homeFallback.reason}` });
     }
     if (home.source === undefined) return { ops, notes: [] };
     const source = home.source.replaceAll('{user}', id.name);

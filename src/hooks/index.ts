@@ -1,10 +1,29 @@
-// The one ordered list of built-in hooks. Static imports: the packager cannot follow dynamic require.
+// The one ordered list of built-in hooks, one line each: what it touches. Static imports: the
+// packager cannot follow dynamic require. Identity resolution, the privilege drop and the exec are
+// not hooks: src/main.ts.
 //
-// start phase (as the starting user): start-dirs
-// root phase (before the drop):       home → accounts → sudo → ssh → chown → nss-wrapper → non-root-hints → environment → label → metrics → root-dirs
-// user phase (after the drop):        home-links → user-dirs
+// start phase, as the starting user:
+//   start-dirs   the image's start-notebook.d scripts (src/scripts/)
+// root phase, before the drop (as root; hooks whose needs are not met are src/policy.ts's):
+//   home         /home/<user>: the template home moved, copied or linked, its owners refitted
+//   accounts     /etc/passwd, group, shadow, gshadow, nbstart-user: one step (or nss_wrapper in /tmp)
+//   sudo         /etc/sudoers.d/nbstart (GRANT_SUDO)
+//   ssh          /etc/ssh/ssh_known_hosts, /etc/ssh/ssh_config.d/nbstart.conf ([ssh.*])
+//   label        /usr/local/etc/jupyter/labconfig/page_config.d: the UI label (NBSTART_LABEL)
+//   metrics      /etc/ipython/ipython_kernel_config.py and the metrics directory ([metrics])
+//   chown        owners in CHOWN_HOME / CHOWN_EXTRA trees
+//   nss-wrapper  a start as another uid: passwd and group for libnss_wrapper in /tmp
+//   non-root-hints  a start as another uid: nothing; start.sh's hints (a home it cannot write, NB_USER)
+//   resources    the command's environment: CPU_LIMIT, MEM_LIMIT, thread caps from the cgroup
+//   environment  the command's environment: HOME, USER, SHELL, NB_*, NB_UMASK, unsets
+//   root-dirs    the image's before-notebook.d scripts, in root's world
+// user phase, after the drop, as the person:
+//   home-links   the external home ([home] source): directories and links, JUPYTER_CONFIG_DIR
+//   user-dirs    [hooks] as_user scripts of root_dirs, then [hooks] user_dirs scripts
 // `home` runs before `accounts` so that a crash between them converges on restart: the home's
-// ownership is refitted while /etc/passwd still names the old uid.
+// ownership is refitted while /etc/passwd still names the old uid. `label` and `metrics` write before
+// `chown` may hand a tree to the person: no root write follows a chown of the same tree. `resources`
+// runs before `environment` so that JUPYTER_ENV_VARS_TO_UNSET can remove what it exports.
 
 import type { Config } from '../config/types.ts';
 import { accounts } from './accounts.ts';
@@ -17,6 +36,7 @@ import { label } from './label.ts';
 import { metrics } from './metrics.ts';
 import { nonRootHints } from './non-root-hints.ts';
 import { nssWrapper } from './nss-wrapper.ts';
+import { resources } from './resources.ts';
 import { rootDirs } from './root-dirs.ts';
 import { startDirs } from './start-dirs.ts';
 import { ssh } from './ssh.ts';
@@ -24,7 +44,7 @@ import { sudo } from './sudo.ts';
 import { userDirs } from './user-dirs.ts';
 
 export const START_HOOKS: readonly Hook<StartContext>[] = [startDirs];
-export const ROOT_HOOKS: readonly Hook[] = [home, accounts, sudo, ssh, chown, nssWrapper, nonRootHints, environment, label, metrics, rootDirs];
+export const ROOT_HOOKS: readonly Hook[] = [home, accounts, sudo, ssh, label, metrics, chown, nssWrapper, nonRootHints, resources, environment, rootDirs];
 export const USER_HOOKS: readonly Hook[] = [homeLinks, userDirs];
 
 /** Every built-in hook's name, in run order. */

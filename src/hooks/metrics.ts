@@ -61,10 +61,17 @@ function directoryOps(ctx: PlanContext, dir: string, id: Identity): { ops: Op[];
   };
 }
 
+/** The kernel config's text; a link or anything but a file there is not nbstart's (and is not read through). */
+function configText(ctx: PlanContext): string | undefined {
+  const st = ctx.fs.lstat(KERNEL_CONFIG);
+  if (st.kind === 'missing') return undefined;
+  return st.kind === 'file' ? (ctx.fs.readText(KERNEL_CONFIG) ?? '') : `(a ${st.kind} root does not read)`;
+}
+
 /** Whether the kernel config and the directory are as this start wants them already. */
 function inPlace(ctx: PlanContext): boolean {
   const m = ctx.config.metrics;
-  const current = ctx.fs.lstat(KERNEL_CONFIG).kind === 'missing' ? undefined : (ctx.fs.readText(KERNEL_CONFIG) ?? '');
+  const current = configText(ctx);
   if (!m.cells) return !(current ?? '').startsWith(MARKER);
   const dirSt = ctx.fs.lstat(m.path);
   return current === kernelConfig(m) && dirSt.kind === 'dir' && dirSt.uid === ctx.identity.uid && dirSt.gid === ctx.identity.gid;
@@ -82,7 +89,7 @@ export const metrics: Hook = {
   async plan(ctx: PlanContext): Promise<Plan> {
     const m = ctx.config.metrics;
     const origin = ctx.config.origins.get('metrics.cells') ?? 'NBSTART_METRICS_CELLS';
-    const current = ctx.fs.lstat(KERNEL_CONFIG).kind === 'missing' ? undefined : (ctx.fs.readText(KERNEL_CONFIG) ?? '');
+    const current = configText(ctx);
     const ours = current !== undefined && current.startsWith(MARKER);
     const warn = (msg: string): Plan => ({ ops: [], notes: [{ level: 'warn', msg }] });
 
@@ -110,7 +117,7 @@ export const metrics: Hook = {
       for (const d of missingDirs(ctx.fs, '/etc/ipython')) ops.push({ kind: 'mkdir', path: d, mode: 0o755, uid: 0, gid: 0, why: 'system IPython config directory' });
       ops.push({
         kind: 'write-files', why: `${origin} is on`,
-        files: [{ path: KERNEL_CONFIG, content, mode: 0o644, uid: 0, gid: 0, summary: `load nbstart_cells, write ${m.formats.join(' and ')} to ${m.path}` }],
+        files: [{ path: KERNEL_CONFIG, content, mode: 0o644, uid: 0, gid: 0, summary: `load nbstart_cells, write ${m.formats.join(' and ')} to ${m.path}`, guard: groupList(id) }],
       });
     }
     return { ops, notes: [] };

@@ -6,6 +6,7 @@
 
 import { groupEntries, groupLine, parseDb, passwdEntries, passwdLine, renderDb, withLine } from '../system/colon-db.ts';
 import type { Op, Plan } from '../plan/ops.ts';
+import { privateDir } from '../system/private-dir.ts';
 import type { ReadFs } from '../system/read-fs.ts';
 import { ownEntry } from '../identity/resolve.ts';
 import type { Hook, PlanContext } from './hook.ts';
@@ -23,21 +24,6 @@ export function findNssWrapper(fs: ReadFs): string | undefined {
 export function nssDir(env: Readonly<Record<string, string | undefined>>, uid: number): string {
   const tmp = env['TMPDIR'] && env['TMPDIR'].startsWith('/') ? env['TMPDIR'].replace(/\/+$/, '') : '/tmp';
   return `${tmp}/nbstart-nss-${uid}`;
-}
-
-/**
- * `dir` when it is missing or a directory only `uid` can use (an earlier start's); otherwise a fresh,
- * unguessable name next to it (`nonce`: drawn once per start, src/facts.ts). /tmp may be shared (a pod's emptyDir, a sidecar): a link or someone
- * else's directory planted at the well-known name is neither followed nor used, nor does it stop the start.
- */
-export function privateNssDir(fs: ReadFs, dir: string, uid: number, nonce: string): { dir: string; note?: string } {
-  const st = fs.lstat(dir);
-  if (st.kind === 'missing') return { dir };
-  if (st.kind === 'dir' && st.uid === uid && (st.mode & 0o077) === 0) return { dir };
-  const what = st.kind === 'link' ? 'a symbolic link' : st.kind === 'dir' ? (st.uid === uid ? `open to others (mode ${st.mode.toString(8)})` : `a directory of uid ${st.uid}`)
-    : st.kind === 'denied' ? 'not readable' : 'not a directory';
-  const fresh = `${dir}-${nonce}`;
-  return { dir: fresh, note: `${dir} is ${what}: not used; nss_wrapper files go to ${fresh}` };
 }
 
 export const nssWrapper: Hook = {
@@ -70,10 +56,10 @@ export const nssWrapper: Hook = {
     for (const g of [id.primary, ...id.groups]) {
       if (!haveGids.has(g.gid)) newGroup = withLine(newGroup, undefined, groupLine({ name: g.name, password: 'x', gid: g.gid, members: [] }));
     }
-    const { dir, note } = privateNssDir(ctx.fs, nssDir(ctx.env, id.uid), id.uid, ctx.facts.nonce);
+    const { dir, note } = privateDir(ctx.fs, nssDir(ctx.env, id.uid), id.uid, ctx.facts.nonce, 'nss_wrapper files');
     const why = `uid ${id.uid} has no entry in /etc/passwd`;
     const ops: Op[] = [
-      { kind: 'mkdir', path: dir, mode: 0o700, uid: id.uid, gid: id.gid, why: 'private directory for nss_wrapper files' },
+      { kind: 'mkdir', path: dir, mode: 0o700, uid: id.uid, gid: id.gid, private: true, why: 'private directory for nss_wrapper files' },
       {
         kind: 'write-files', why, files: [
           { path: `${dir}/passwd`, content: renderDb(newPasswd), mode: 0o644, uid: id.uid, gid: id.gid, summary: `${id.name} as uid ${id.uid}` },

@@ -8,6 +8,7 @@
 // is the policy's (src/policy.ts): one warning, or the end of start-up under on_failure = abort.
 
 import type { SshServer } from '../config/ssh.ts';
+import { groupList } from '../identity/identity.ts';
 import type { Note, Op, Plan } from '../plan/ops.ts';
 import { spliceBlock } from '../system/marked-block.ts';
 import type { ReadFs } from '../system/read-fs.ts';
@@ -112,11 +113,11 @@ export function includeProblem(text: string | undefined): string | undefined {
 }
 
 /** A write of `content` to a root-owned, world-readable system file, or its removal when empty. */
-function writeOrRemove(fs: ReadFs, path: string, content: string, summary: string, why: string): Op[] {
+function writeOrRemove(fs: ReadFs, path: string, content: string, summary: string, why: string, guard: readonly number[]): Op[] {
   const before = fs.readText(path);
   if (before === content || (before === undefined && content === '')) return [];
   if (content === '') return [{ kind: 'remove', path, why }];
-  return [{ kind: 'write-files', files: [{ path, content, mode: 0o644, uid: 0, gid: 0, summary }], why }];
+  return [{ kind: 'write-files', files: [{ path, content, mode: 0o644, uid: 0, gid: 0, summary, guard }], why }];
 }
 
 /** True when an earlier start left nbstart's lines in /etc/ssh. */
@@ -167,8 +168,9 @@ export const ssh: Hook = {
       }
     }
     const keys = servers.reduce((n, s) => n + s.hostKeys.length, 0);
-    ops.push(...writeOrRemove(ctx.fs, KNOWN_HOSTS, knownHosts, `${keys} host key${keys === 1 ? '' : 's'} for ${names}; other lines kept`, why));
-    ops.push(...writeOrRemove(ctx.fs, DROP_IN, dropIn, `Host ${names}: StrictHostKeyChecking yes`, why));
+    const guard = groupList(ctx.identity);
+    ops.push(...writeOrRemove(ctx.fs, KNOWN_HOSTS, knownHosts, `${keys} host key${keys === 1 ? '' : 's'} for ${names}; other lines kept`, why, guard));
+    ops.push(...writeOrRemove(ctx.fs, DROP_IN, dropIn, `Host ${names}: StrictHostKeyChecking yes`, why, guard));
     return { ops, notes };
   },
 };

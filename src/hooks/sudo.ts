@@ -4,6 +4,7 @@
 // sudo cannot work under no_new_privs (allowPrivilegeEscalation: false): GRANT_SUDO then gets a
 // warning as well.
 
+import { groupList } from '../identity/identity.ts';
 import type { Note, Plan } from '../plan/ops.ts';
 import { staleTemps } from '../plan/stale-temps.ts';
 import { DEFAULT_PATH } from '../exec.ts';
@@ -66,7 +67,7 @@ export const sudo: Hook = {
         kind: 'write-files', why: 'GRANT_SUDO is set',
         files: [{
           path: SUDOERS_DROP_IN, content, mode: 0o440, uid: 0, gid: 0,
-          summary: `${id.name} (uid ${id.uid}) may run anything as root`, ...(visudo && { validate: [visudo, '-c', '-q', '-f'] }),
+          summary: `${id.name} (uid ${id.uid}) may run anything as root`, ...(visudo && { validate: [visudo, '-c', '-q', '-f'] }), guard: groupList(id),
         }],
       }],
     };

@@ -8,6 +8,7 @@ import type { ProblemList } from '../config/problems.ts';
 import type { Facts } from '../facts.ts';
 import { hasCapability } from '../system/capabilities.ts';
 import { isReadOnly } from '../system/mounts.ts';
+import { privateDir } from '../system/private-dir.ts';
 import type { ReadFs } from '../system/read-fs.ts';
 import type { Identity } from './identity.ts';
 
@@ -36,12 +37,13 @@ export function placeHome(fs: ReadFs, facts: Facts, id: Identity, problems: Prob
     const reason = `${why}; HOME is the image's ${id.templateHome}, on a writable volume (${fix} to get ${id.home})`;
     return { ...id, home: id.templateHome, homeFallback: { kind: 'template', reason } };
   }
-  const scratch = scratchHome(id.uid);
+  // The well-known name in a shared /tmp is used only when it is the person's own private directory.
+  const { dir: scratch, note } = privateDir(fs, scratchHome(id.uid), id.uid, facts.nonce, 'the scratch home');
   if (isReadOnly(facts.mounts, scratch)) {
     problems.error(`the home of ${id.name}`, id.home, `${why}, and /tmp is read-only too: there is no writable place for ${id.name}'s home`,
       `${fix}, or mount an emptyDir (tmpfs) at /tmp`);
     return undefined;
   }
-  const reason = `${why}; HOME is ${scratch}, which is lost when the container stops (${fix} to keep files)`;
+  const reason = `${why}; HOME is ${scratch}, which is lost when the container stops (${fix} to keep files)${note ? `; ${note}` : ''}`;
   return { ...id, home: scratch, homeFallback: { kind: 'scratch', reason } };
 }

@@ -7,7 +7,9 @@ import type { ReadFs } from '../system/read-fs.ts';
 import type { Facts } from '../facts.ts';
 import { hasCapability } from '../system/capabilities.ts';
 import { distinctGroupName, sanitizeGroupName } from './group-names.ts';
+import { entryFor, parseRefitRecord, REFIT_RECORD } from './entry.ts';
 import { placeHome } from './home-place.ts';
+import { checkGids, PRIVILEGED_GROUP_NAMES } from './privileged-groups.ts';
 import type { Identity, ResolvedGroup } from './identity.ts';
 
 
@@ -19,15 +21,13 @@ export interface ResolveInput {
   readonly wanted: readonly WantedGroup[];
   /** Image groups (names) the user keeps as supplementary groups besides `users`. */
   readonly keep: readonly string[];
+  /** The entry nbstart refitted from the template in an earlier start (identity/entry.ts), if any. */
+  readonly refitted?: string;
 }
 
 /** The gid of `users` in docker-stacks images; the user always stays a member when the image has it. */
 export const USERS_GID = 100;
 
-/** System accounts: up to login.defs' SYS_UID_MAX (999 on Debian, Ubuntu and RHEL), and nobody (65534). */
-export function isSystemUid(uid: number): boolean {
-  return uid <= 999 || uid === 65534;
-}
 
 /** Resolves the identity to refit the template user to (started as root). */
 export function resolveIdentity(input: ResolveInput, problems: ProblemList): Identity | undefined {
@@ -37,19 +37,8 @@ export function resolveIdentity(input: ResolveInput, problems: ProblemList): Ide
   const template = config.user.template;
   const name = config.user.name ?? template;
 
-  const entry: PasswdEntry | undefined = users.find((u) => u.name === name) ?? users.find((u) => u.name === template);
-  if (!entry) {
-    const nameOrigin = origin('user.name', 'NB_USER');
-    problems.error(
-      config.user.name !== undefined ? nameOrigin : origin('user.template', '[user] template'),
-      config.user.name !== undefined ? name : template,
-      name === template
-        ? `the template user "${template}" is not in /etc/passwd`
-        : `neither "${name}" nor the template user "${template}" is in /etc/passwd (a container restarted with another NB_USER also ends here)`,
-      `set [user] template (NBSTART_TEMPLATE_USER) to the image's notebook user, or recreate the container`,
-    );
-    return undefined;
-  }
+  const entry = entryFor(users, config, name, input.refitted, problems);
+  if (!entry) return undefined;
 
   const uid = config.user.uid ?? entry.uid;
   const gid = config.user.gid ?? entry.gid;
@@ -71,16 +60,10 @@ export function resolveIdentity(input: ResolveInput, problems: ProblemList): Ide
       `choose another uid, or remove "${clash.name}" from the image`);
     ok = false;
   }
-  // A hub user named like one of the image's system accounts (daemon, mail, nobody) would otherwise
-  // have that account refitted to them, its primary group (and what that group may write) included.
-  if (entry.name !== template && name !== 'root' && isSystemUid(entry.uid) && entry.uid !== uid) {
-    problems.error(origin('user.name', 'NB_USER'), name, `is a system account of the image (uid ${entry.uid}), not a person's`,
-      `give the person another name (a hub can prefix or map names), or set NB_UID=${entry.uid} if running as that account is really meant`);
-    ok = false;
-  }
+  const groups = groupEntries(input.group).map((g) => g.entry);
+  if (!checkGids(config, groups, gid, input.wanted.map((w) => w.gid), name, problems)) ok = false;
   if (!ok) return undefined;
 
-  const groups = groupEntries(input.group).map((g) => g.entry);
   const resolved = mirrorGroups(groups, [
     { name: config.user.group ?? name, gid },
     ...input.wanted,
@@ -143,6 +126,10 @@ export function mirrorGroups(image: readonly GroupEntry[], wanted: readonly Want
     if (holder !== undefined && holder !== w.gid) {
       name = distinctGroupName(clean, w.gid, (n) => nameToGid.has(n));
       note = `"${clean}" is gid ${holder} already; using "${name}" for gid ${w.gid}`;
+    } else if (PRIVILEGED_GROUP_NAMES.includes(clean)) {
+      // A new group never takes a privileged name: sudoers rules and tools trust %sudo, docker, ...
+      name = distinctGroupName(clean, w.gid, (n) => nameToGid.has(n));
+      note = `"${clean}" is the name of a privileged group; using "${name}" for gid ${w.gid}`;
     }
     nameToGid.set(name, w.gid);
     out.push({ name, gid: w.gid, exists: false, ...(name !== w.name && { asked: w.name }), ...(note && { note }) });
@@ -223,7 +210,8 @@ export function resolveFor(fsr: ReadFs, facts: Facts, config: Config, problems: 
     problems.error('/etc/passwd', '', 'is missing or unreadable in this image', 'the image needs /etc/passwd and /etc/group');
     return undefined;
   }
-  const input = { config, passwd: parseDb('passwd', passwdText), group: parseDb('group', groupText), wanted: config.groups.wanted, keep: config.groups.keep };
+  const refitted = parseRefitRecord(fsr.readText(REFIT_RECORD), config.user.template);
+  const input = { config, passwd: parseDb('passwd', passwdText), group: parseDb('group', groupText), wanted: config.groups.wanted, keep: config.groups.keep, ...(refitted && { refitted }) };
   if (facts.euid === 0) {
     const status = facts.status;
     const missing = (['CAP_SETUID', 'CAP_SETGID'] as const).filter((c) => !hasCapability(status, c));

@@ -27,5 +27,8 @@ export function applyChownTree(op: ChownTreeOp, ctx: ApplyContext): void {
     log.warn({ path: op.path, why: op.why }, `${op.path}: ownership not changed: ${r.refused}`);
     return;
   }
-  log.info({ path: op.path, ...r, ms: Date.now() - started, why: op.why }, `${op.path}: ${r.changed} of ${r.visited} entries given to ${op.uid}:${op.gid}`);
+  for (const f of r.hardLinks) log.warn({ path: f }, `${f}: not given to ${op.uid}:${op.gid}: it has more than one link (a hard link to a file elsewhere keeps its owner)`);
+  if (r.hardLinkCount > r.hardLinks.length) log.warn({ path: op.path }, `${op.path}: ${r.hardLinkCount - r.hardLinks.length} more files with more than one link were left as they are`);
+  const { hardLinks: _named, ...counts } = r;
+  log.info({ path: op.path, ...counts, ms: Date.now() - started, why: op.why }, `${op.path}: ${r.changed} of ${r.visited} entries given to ${op.uid}:${op.gid}`);
 }

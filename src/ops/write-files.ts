@@ -16,6 +16,8 @@ export interface FileWrite {
   readonly summary: string;
   /** A checker run on the temp file before it replaces the target (absolute program path first, file appended), e.g. visudo. */
   readonly validate?: readonly string[];
+  /** Root writing a system file: the person's gids. Every directory on the way is checked where the file is written. */
+  readonly guard?: readonly number[];
 }
 
 export interface WriteFilesOp {
@@ -34,7 +36,7 @@ export function applyWriteFiles(op: WriteFilesOp, ctx: ApplyContext): void {
   const staged: Staged[] = [];
   for (const f of op.files) {
     try {
-      staged.push(stageWrite(realPath(ctx, f.path), f.content, f));
+      staged.push(stageWrite(realPath(ctx, f.path), f.content, { ...f, top: ctx.root }));
     } catch (err) {
       staged.forEach(discardWrite);
       const what = op.files.length > 1 ? `nothing written: ${op.files.map((o) => o.path).join(', ')} are as they were` : 'the file is as it was';

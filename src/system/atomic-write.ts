@@ -5,10 +5,15 @@
 // they were. When a target cannot be replaced (a bind-mounted /etc/passwd gives EBUSY on rename; a
 // read-only /etc refuses the temp file) but the file itself is writable, it is rewritten in place
 // instead, which is the best that can be done.
+//
+// The directory is opened once and everything happens through that descriptor. With `guard` (root
+// writing a system file), every directory on the way is checked where it is opened (no-follow.ts
+// openSafeDir), so a directory handed to the person earlier cannot be written through.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { openSafeDir, under } from './no-follow.ts';
 
 export interface WriteOptions {
   readonly mode: number;
@@ -16,6 +21,10 @@ export interface WriteOptions {
   readonly gid: number;
   /** Checker command run on the temp file (path appended); non-zero exit aborts the write. */
   readonly validate?: readonly string[];
+  /** Root writing a system file: the person's gids, for the check of every directory on the way. */
+  readonly guard?: readonly number[];
+  /** The root prefix (tests): the check starts below it. */
+  readonly top?: string;
 }
 
 export type WriteResult = 'replaced' | 'in-place';
@@ -23,15 +32,21 @@ export type WriteResult = 'replaced' | 'in-place';
 /** A write prepared by stageWrite: `tmp` holds the complete new file, or undefined when only an in-place rewrite is possible. */
 export interface Staged {
   readonly target: string;
+  /** O_PATH fd of the target's directory; closed by commitWrite or discardWrite. */
+  readonly dirFd: number;
   readonly tmp: string | undefined;
   readonly content: string;
   readonly opts: WriteOptions;
 }
 
+const O_PATH = 0o10000000;
+
 /** The temp file name used for `target`; a leftover one is stale and safe to remove. */
 export function tempPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.nbstart-tmp`);
+  return path.join(path.dirname(target), tempName(target));
 }
+
+const tempName = (target: string): string => `.${path.basename(target)}.nbstart-tmp`;
 
 const FALLBACK_CODES = new Set(['EBUSY', 'EXDEV', 'EROFS', 'EACCES', 'EPERM']);
 const fallsBack = (err: unknown): boolean => FALLBACK_CODES.has((err as NodeJS.ErrnoException).code ?? '');
@@ -41,19 +56,32 @@ export function writeFileAtomic(target: string, content: string, opts: WriteOpti
   return commitWrite(stageWrite(target, content, opts));
 }
 
+/** The target's directory, opened (and checked, with a guard) once. */
+function openTargetDir(target: string, opts: WriteOptions): number {
+  const dir = path.dirname(target);
+  if (!opts.guard) return fs.openSync(dir, O_PATH | fs.constants.O_DIRECTORY);
+  const r = openSafeDir(dir, opts.guard, process.geteuid?.() ?? 0, opts.top || '/');
+  if (!r.ok) throw new Error(`root will not write ${target}: ${r.why}`);
+  return r.fd;
+}
+
 /**
  * First half of a write: the complete temp file, synced, owned and validated; the target is untouched.
  * On failure nothing is left behind. Follow with commitWrite, or discardWrite to give up.
  */
 export function stageWrite(target: string, content: string, opts: WriteOptions): Staged {
-  const tmp = tempPathFor(target);
+  const dirFd = openTargetDir(target, opts);
+  const tmp = under(dirFd, tempName(target));
   let fd: number | undefined;
   try {
     fs.rmSync(tmp, { force: true });
     fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
   } catch (err) {
-    if (!fallsBack(err)) throw err;
-    return { target, tmp: undefined, content, opts };
+    if (!fallsBack(err)) {
+      fs.closeSync(dirFd);
+      throw err;
+    }
+    return { target, dirFd, tmp: undefined, content, opts };
   }
   try {
     writeAll(fd, content);
@@ -62,32 +90,40 @@ export function stageWrite(target: string, content: string, opts: WriteOptions):
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
-    if (opts.validate) runValidator(opts.validate, tmp);
-    return { target, tmp, content, opts };
+    // The checker is another process: it gets the path, which is as safe as the fd once checked.
+    if (opts.validate) runValidator(opts.validate, tempPathFor(target));
+    return { target, dirFd, tmp, content, opts };
   } catch (err) {
     if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
+    fs.closeSync(dirFd);
     throw err;
   }
 }
 
 /** Second half: the rename (atomic), or the in-place rewrite when the target cannot be replaced. */
 export function commitWrite(s: Staged): WriteResult {
-  if (s.tmp === undefined) return writeInPlace(s.target, s.content, s.opts);
   try {
-    fs.renameSync(s.tmp, s.target);
-  } catch (err) {
-    fs.rmSync(s.tmp, { force: true });
-    if (!fallsBack(err)) throw err;
-    return writeInPlace(s.target, s.content, s.opts);
+    const into = under(s.dirFd, path.basename(s.target));
+    if (s.tmp === undefined) return writeInPlace(into, s.content, s.opts);
+    try {
+      fs.renameSync(s.tmp, into);
+    } catch (err) {
+      fs.rmSync(s.tmp, { force: true });
+      if (!fallsBack(err)) throw err;
+      return writeInPlace(into, s.content, s.opts);
+    }
+    fsyncDir(under(s.dirFd, '.'));
+    return 'replaced';
+  } finally {
+    fs.closeSync(s.dirFd);
   }
-  fsyncDir(path.dirname(s.target));
-  return 'replaced';
 }
 
 /** Removes a staged temp file that will not be committed. */
 export function discardWrite(s: Staged): void {
   if (s.tmp !== undefined) fs.rmSync(s.tmp, { force: true });
+  fs.closeSync(s.dirFd);
 }
 
 function writeAll(fd: number, content: string): void {

@@ -111,3 +111,68 @@ export function anchor(p: string, euid = process.geteuid?.() ?? 0): AnchorResult
     where = name === '..' ? path.posix.dirname(where || '/').replace(/^\/$/, '') : `${where}/${name}`;
   }
 }
+
+export type SafeDirResult = { readonly ok: true; readonly fd: number } | { readonly ok: false; readonly why: string };
+
+/**
+ * Opens the directory `p` (absolute) for writing into, checking every directory from / on the way
+ * where it is opened: it must belong to root (or to `euid`, the writer itself), must not be writable
+ * by others, and not by its group when that is one of `gids` (the person's); a link on the way counts
+ * only when linkFollowable. The returned fd is an O_PATH fd: reach entries with under(fd, name). What
+ * was checked cannot change under the writer, since nobody but root can change those directories.
+ * `top` (a test's root prefix) is taken as it is, and the walk starts below it.
+ */
+export function openSafeDir(p: string, gids: readonly number[], euid = process.geteuid?.() ?? 0, top = '/'): SafeDirResult {
+  if (!path.isAbsolute(p) || !(p === top || p.startsWith(top.endsWith('/') ? top : `${top}/`))) return { ok: false, why: `${p} is not an absolute path under ${top}` };
+  let queue = p.slice(top.length).split('/').filter((c) => c !== '' && c !== '.');
+  let fd = openDir(top, undefined, LOOKUP_FLAGS);
+  let where = top;
+  let links = 0;
+  const unsafe = (st: fs.Stats, at: string): string | undefined => {
+    if (st.uid !== 0 && st.uid !== euid) return `${at} belongs to uid ${st.uid}, not root`;
+    if ((st.mode & 0o002) !== 0) return `${at} is writable by others (mode ${(st.mode & 0o7777).toString(8)})`;
+    if ((st.mode & 0o020) !== 0 && gids.includes(st.gid)) return `${at} is writable by group ${st.gid}, which the person is in`;
+    return undefined;
+  };
+  const fail = (why: string): SafeDirResult => {
+    fs.closeSync(fd);
+    return { ok: false, why };
+  };
+  const first = top === '/' ? unsafe(fs.fstatSync(fd), '/') : undefined;
+  if (first) return fail(first);
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    const here = name === '..' ? path.posix.dirname(where) : path.posix.join(where, name);
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(under(fd, name));
+    } catch (err) {
+      return fail(`${here} cannot be looked at (${(err as NodeJS.ErrnoException).code})`);
+    }
+    if (st.isSymbolicLink()) {
+      if (!linkFollowable(st, fs.fstatSync(fd), euid)) return fail(`${here} is a symbolic link root did not make: root does not write through it`);
+      if (++links > MAX_LINKS) return fail(`${p} has more than ${MAX_LINKS} symbolic links on the way`);
+      const target = fs.readlinkSync(under(fd, name));
+      queue = [...target.split('/').filter((c) => c !== '' && c !== '.'), ...queue];
+      if (target.startsWith('/')) {
+        fs.closeSync(fd);
+        fd = openDir(top, undefined, LOOKUP_FLAGS);
+        where = top;
+      }
+      continue;
+    }
+    if (!st.isDirectory()) return fail(`${here} is not a directory`);
+    const why = unsafe(st, here);
+    if (why) return fail(why);
+    let next: number;
+    try {
+      next = openDir(under(fd, name), st, LOOKUP_FLAGS);
+    } catch (err) {
+      return fail(`${here} cannot be opened (${(err as NodeJS.ErrnoException).code})`);
+    }
+    fs.closeSync(fd);
+    fd = next;
+    where = here;
+  }
+  return { ok: true, fd };
+}

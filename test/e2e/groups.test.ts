@@ -23,7 +23,8 @@ const sh = (s: string): string[] => ['sh', '-c', s];
 
 test('canonical auth_state from a mounted file wins over the image\'s NB_UID', () => {
   const s = secret('canonical.json', { name: 'alice', uid: 1010, gid: 1010, groups: [{ name: 'physics', gid: 3000 }, { name: 'Data Science', gid: 3001 }, { name: 'staff-ldap', gid: 50 }] });
-  const r = run({ image: FOUNDATION, user: 'root', env: { ...s.env, NB_UID: '1000' }, volumes: s.volumes, command: ['sh', '-c', 'id; echo "$NB_USER $NB_UID $NB_GID"'] });
+  // gid 50 is the image's staff group, a privileged one: the image allows it ([groups] allow_gids).
+  const r = run({ image: FOUNDATION, user: 'root', env: { ...s.env, NB_UID: '1000', NBSTART_ALLOW_GIDS: '50' }, volumes: s.volumes, command: ['sh', '-c', 'id; echo "$NB_USER $NB_UID $NB_GID"'] });
   assert.equal(r.code, 0, show(r));
   assert.equal(r.stdout, 'uid=1010(alice) gid=1010(alice) groups=1010(alice),50(staff),100(users),3000(physics),3001(data_science)\nalice 1010 1010\n', show(r));
   assert.match(r.stderr, /gid 50 is "staff" in the image; kept that name/);

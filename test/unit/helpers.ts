@@ -9,6 +9,16 @@ import type { Config } from '../../src/config/types.ts';
 import { validate } from '../../src/config/validate.ts';
 import { HOOK_NAMES } from '../../src/hooks/index.ts';
 import type { FileWrite, Op } from '../../src/plan/ops.ts';
+import { passwdEntries, type ColonDb } from '../../src/system/colon-db.ts';
+
+/**
+ * What /etc/nbstart-user says in a restarted container: the template (jovyan) is gone because the
+ * first start refitted it to the person, whose name the accounts hook then recorded.
+ */
+export function restarted(passwd: ColonDb, env: Record<string, string>, template = 'jovyan'): { refitted?: string } {
+  const has = (n: string): boolean => passwdEntries(passwd).some((e) => e.entry.name === n);
+  return !has(template) && env['NB_USER'] && has(env['NB_USER']) ? { refitted: env['NB_USER'] } : {};
+}
 
 /** Every file a plan writes, in order (write-files ops flattened). */
 export function fileWrites(ops: readonly Op[]): FileWrite[] {

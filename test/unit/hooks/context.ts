@@ -1,5 +1,7 @@
 // Builds a PlanContext over a temp tree for hook tests.
 
+import * as nodeFs from 'node:fs';
+import * as path from 'node:path';
 import { ProblemList } from '../../../src/config/problems.ts';
 import type { Facts } from '../../../src/facts.ts';
 import { parseStatus } from '../../../src/system/capabilities.ts';
@@ -19,6 +21,7 @@ export function testFacts(fs: ReadFs, over: Partial<Facts> = {}): Facts {
     euid: 0, uid: 0, gid: 0, groups: [], cwd: '/', nonce: '0123456789abcdef',
     status: status === undefined ? { noNewPrivs: false } : parseStatus(status),
     mounts: mountinfo === undefined ? undefined : parseMountinfo(mountinfo),
+    proc: { cgroup: fs.readText('/proc/self/cgroup'), status },
     ...over,
   };
 }
@@ -33,6 +36,13 @@ export function rootContext(env: Record<string, string>, files: Record<string, s
     'home/jovyan/': '',
     ...files,
   });
+  // As the image has them (the accounts hook rewrites account files with any other mode or owner).
+  for (const f of ['etc/shadow', 'etc/gshadow']) {
+    if (nodeFs.existsSync(path.join(root, f)) && process.getuid?.() === 0) {
+      nodeFs.chmodSync(path.join(root, f), 0o640);
+      nodeFs.chownSync(path.join(root, f), 0, 42);
+    }
+  }
   const fs = readFs(root);
   const config = configFrom(env);
   const input = { config, passwd: parseDb('passwd', fs.readText('/etc/passwd')!), group: parseDb('group', fs.readText('/etc/group')!), wanted: [], keep: [] };

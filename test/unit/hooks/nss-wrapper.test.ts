@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { nssWrapper, privateNssDir } from '../../../src/hooks/nss-wrapper.ts';
+import { nssWrapper } from '../../../src/hooks/nss-wrapper.ts';
+import { privateDir } from '../../../src/system/private-dir.ts';
 import { readFs, type ReadFs, type Stat } from '../../../src/system/read-fs.ts';
 import { fileWrites } from '../helpers.ts';
 import { rootContext } from './context.ts';
@@ -44,12 +45,12 @@ test('a link planted at /tmp/nbstart-nss-<uid> is not followed: a fresh private 
   assert.match(plan.notes[0]!.msg, /^\/tmp\/nbstart-nss-1010 is a symbolic link: not used; nss_wrapper files go to /);
 });
 
-test('privateNssDir: only a directory of the uid itself, closed to others, is reused', () => {
+test('privateDir: only a directory of the uid itself, closed to others, is reused', () => {
   const fsWith = (st: Stat): ReadFs => ({ ...readFs('/'), lstat: () => st });
   const dir = '/tmp/nbstart-nss-1010';
   const meta = { dev: 1, size: 0 };
-  assert.deepEqual(privateNssDir(fsWith({ kind: 'missing' }), dir, 1010, 'n0nce'), { dir });
-  assert.deepEqual(privateNssDir(fsWith({ kind: 'dir', uid: 1010, gid: 0, mode: 0o700, ...meta }), dir, 1010, 'n0nce'), { dir });
+  assert.deepEqual(privateDir(fsWith({ kind: 'missing' }), dir, 1010, 'n0nce', 'nss_wrapper files'), { dir });
+  assert.deepEqual(privateDir(fsWith({ kind: 'dir', uid: 1010, gid: 0, mode: 0o700, ...meta }), dir, 1010, 'n0nce', 'nss_wrapper files'), { dir });
   for (const [st, why] of [
     [{ kind: 'dir', uid: 1011, gid: 0, mode: 0o700, ...meta }, 'a directory of uid 1011'],
     [{ kind: 'dir', uid: 0, gid: 0, mode: 0o1777, ...meta }, 'a directory of uid 0'],
@@ -58,7 +59,7 @@ test('privateNssDir: only a directory of the uid itself, closed to others, is re
     [{ kind: 'file', uid: 1010, gid: 0, mode: 0o600, ...meta }, 'not a directory'],
     [{ kind: 'denied' }, 'not readable'],
   ] as [Stat, string][]) {
-    const r = privateNssDir(fsWith(st), dir, 1010, 'n0nce');
+    const r = privateDir(fsWith(st), dir, 1010, 'n0nce', 'nss_wrapper files');
     assert.notEqual(r.dir, dir);
     assert.ok(r.note!.includes(`${dir} is ${why}: not used`), String(r.note));
   }

@@ -8,7 +8,7 @@ import { ProblemList } from '../../../src/config/problems.ts';
 import { refitAccounts, type AccountDbs } from '../../../src/identity/accounts.ts';
 import { resolveIdentity } from '../../../src/identity/resolve.ts';
 import { parseDb, renderDb } from '../../../src/system/colon-db.ts';
-import { configFrom, fixture } from '../helpers.ts';
+import { configFrom, fixture, restarted } from '../helpers.ts';
 import { assertOneLine } from './corpus.ts';
 
 const PASSWD = fixture('docker-stacks-foundation/passwd');
@@ -38,7 +38,7 @@ function spliced(text: string, odd: readonly string[], at: number, finalNewline 
 function refit(passwd: string, group: string, env: Record<string, string>, wanted: { name: string; gid: number }[] = []) {
   const before: AccountDbs = { passwd: parseDb('passwd', passwd), group: parseDb('group', group) };
   const problems = new ProblemList();
-  const id = resolveIdentity({ config: configFrom(env), passwd: before.passwd, group: before.group, wanted, keep: [] }, problems);
+  const id = resolveIdentity({ config: configFrom(env), passwd: before.passwd, group: before.group, wanted, keep: [], ...restarted(before.passwd, env) }, problems);
   assertOneLine(problems.items);
   return { id, problems, after: id ? refitAccounts(before, id) : undefined };
 }
@@ -125,8 +125,8 @@ test('a file without a final newline gets one only where lines are added', () =>
   assert.ok(renderDb(added.after!.group).endsWith('\nalice:x:1020:\n'));
 });
 
-test('ids at their bounds are written as they are: 0 (root\'s group) and 4294967294', () => {
-  const { after, problems } = refit(PASSWD, GROUP, { NB_USER: 'alice', NB_UID: '4294967294', NB_GID: '0' });
+test('ids at their bounds are written as they are: 0 (root\'s group, with allow_root) and 4294967294', () => {
+  const { after, problems } = refit(PASSWD, GROUP, { NB_USER: 'alice', NB_UID: '4294967294', NB_GID: '0', NBSTART_ALLOW_ROOT: 'yes' });
   assert.deepEqual(problems.errors, []);
   assert.match(renderDb(after!.passwd), /^alice:x:4294967294:0::\/home\/alice:\/bin\/bash$/m);
   assert.doesNotMatch(renderDb(after!.group), /^alice:/m); // gid 0 is root's group: nothing added

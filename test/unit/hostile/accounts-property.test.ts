@@ -13,7 +13,7 @@ import type { Identity } from '../../../src/identity/identity.ts';
 import {
   groupEntries, groupEntry, parseDb, passwdEntries, passwdEntry, passwdLine, renderDb, type ColonDb, type GroupEntry,
 } from '../../../src/system/colon-db.ts';
-import { configFrom } from '../helpers.ts';
+import { configFrom, restarted } from '../helpers.ts';
 import { assertOneLine, prng, testSeed } from './corpus.ts';
 
 const CASES = 2000;
@@ -130,7 +130,7 @@ function person(g: Gen, db: { passwd: ColonDb; group: ColonDb }): { env: Record<
 /** Resolves as a root start does; undefined (with one-line problems) when the settings are refused. */
 function resolve(passwd: ColonDb, group: ColonDb, p: ReturnType<typeof person>): Identity | undefined {
   const problems = new ProblemList();
-  const id = resolveIdentity({ config: configFrom(p.env), passwd, group, wanted: p.wanted, keep: p.keep }, problems);
+  const id = resolveIdentity({ config: configFrom(p.env), passwd, group, wanted: p.wanted, keep: p.keep, ...restarted(passwd, p.env) }, problems);
   assertOneLine(problems.items);
   if (!id) assert.ok(problems.errors.length > 0, 'no identity and no error');
   return id;
@@ -139,17 +139,24 @@ function resolve(passwd: ColonDb, group: ColonDb, p: ReturnType<typeof person>):
 const texts = (d: AccountDbs) => [renderDb(d.passwd), renderDb(d.group)];
 
 /** Runs `check` for every generated case, naming the seed and case on failure. */
-function forAll(name: string, fallbackSeed: number, check: (g: Gen, i: number) => void): void {
+/**
+ * Runs `check` for every generated case, naming the seed and case on failure. A check returns false
+ * for a case it could not exercise (settings refused); at least `floor` of the cases must be exercised,
+ * so a generator that drifts into producing only refused cases fails instead of passing empty.
+ */
+function forAll(name: string, fallbackSeed: number, check: (g: Gen, i: number) => boolean | void, floor = CASES): void {
   test(name, () => {
     const seed = testSeed(fallbackSeed);
+    let ran = 0;
     for (let i = 0; i < CASES; i++) {
       const g = new Gen(seed * 100_003 + i);
       try {
-        check(g, i);
+        if (check(g, i) !== false) ran++;
       } catch (err) {
         assert.fail(`seed ${seed}, case ${i} (NBSTART_TEST_SEED=${seed} replays it): ${(err as Error).message}`);
       }
     }
+    assert.ok(ran >= floor, `only ${ran} of ${CASES} cases were exercised (at least ${floor} must be)`);
   });
 }
 
@@ -161,12 +168,12 @@ forAll('parse then render is the identity, byte for byte, for random databases',
   assert.equal(renderDb(parseDb('shadow', junk)), junk);
 });
 
-forAll('refit keeps unrelated lines byte for byte, writes one passwd line for the person, adds distinct gids, and is idempotent', 2002, (g) => {
+forAll('refit keeps unrelated lines byte for byte, writes one passwd line for the person, adds distinct gids, and is idempotent', 2002, (g): boolean => {
   const gen = databases(g);
   const before: AccountDbs = { passwd: parseDb('passwd', gen.passwd), group: parseDb('group', gen.group) };
   const p = person(g, before);
   const id = resolve(before.passwd, before.group, p);
-  if (!id) return;
+  if (!id) return false;
   const after = refitAccounts(before, id);
 
   // passwd: the refitted entry's line is the only one that changes, and it is exactly the person
@@ -216,7 +223,8 @@ forAll('refit keeps unrelated lines byte for byte, writes one passwd line for th
   assert.ok(id2, 'the second start refuses what the first accepted');
   assert.deepEqual(texts(refitAccounts(after, id2)), texts(after));
   assert.deepEqual([id2.name, id2.uid, id2.gid, id2.groups.map((x) => [x.name, x.gid])], [id.name, id.uid, id.gid, id.groups.map((x) => [x.name, x.gid])]);
-});
+  return true;
+}, 1000);
 
 forAll('mirrorGroups: deterministic, one result per distinct gid in first-mention order, new names groupadd-safe and distinct', 3003, (g) => {
   const image: GroupEntry[] = groupEntries(parseDb('group', databases(g).group)).map((e) => e.entry);

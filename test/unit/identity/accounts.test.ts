@@ -5,7 +5,7 @@ import { refitAccounts, type AccountDbs } from '../../../src/identity/accounts.t
 import type { WantedGroup } from '../../../src/config/types.ts';
 import { resolveIdentity } from '../../../src/identity/resolve.ts';
 import { parseDb, renderDb } from '../../../src/system/colon-db.ts';
-import { configFrom, fixture } from '../helpers.ts';
+import { configFrom, fixture, restarted } from '../helpers.ts';
 
 function dbs(dir: string): AccountDbs {
   return {
@@ -18,7 +18,7 @@ function dbs(dir: string): AccountDbs {
 
 function refit(env: Record<string, string>, before: AccountDbs, wanted: WantedGroup[] = []) {
   const problems = new ProblemList();
-  const id = resolveIdentity({ config: configFrom(env), passwd: before.passwd, group: before.group, wanted, keep: [] }, problems);
+  const id = resolveIdentity({ config: configFrom(env), passwd: before.passwd, group: before.group, wanted, keep: [], ...restarted(before.passwd, env) }, problems);
   assert.deepEqual(problems.errors, []);
   return refitAccounts(before, id!);
 }
@@ -43,7 +43,7 @@ test('rename + uid/gid: only the jovyan lines change, and new groups are appende
 
 test('applying the same identity twice changes nothing the second time', () => {
   const env = { NB_USER: 'alice', NB_UID: '1010', NB_GID: '1020' };
-  const wanted = [{ name: 'physics', gid: 3000 }, { name: 'staff', gid: 50 }];
+  const wanted = [{ name: 'physics', gid: 3000 }, { name: 'lab', gid: 3001 }];
   const once = refit(env, dbs('docker-stacks-foundation'), wanted);
   const twice = refit(env, once, wanted);
   assert.deepEqual(text(twice), text(once));

@@ -4,14 +4,14 @@ import { ProblemList } from '../../../src/config/problems.ts';
 import type { WantedGroup } from '../../../src/config/types.ts';
 import { mirrorGroups, resolveIdentity, resolveUnprivileged } from '../../../src/identity/resolve.ts';
 import { groupEntries, parseDb } from '../../../src/system/colon-db.ts';
-import { configFrom, fixture } from '../helpers.ts';
+import { configFrom, fixture, restarted } from '../helpers.ts';
 
 const passwd = parseDb('passwd', fixture('docker-stacks-foundation/passwd'));
 const group = parseDb('group', fixture('docker-stacks-foundation/group'));
 
 function resolve(env: Record<string, string>, wanted: WantedGroup[] = [], db = { passwd, group }) {
   const problems = new ProblemList();
-  const id = resolveIdentity({ config: configFrom(env), ...db, wanted, keep: [] }, problems);
+  const id = resolveIdentity({ config: configFrom(env), ...db, wanted, keep: [], ...restarted(db.passwd, env) }, problems);
   return { id, problems: problems.errors };
 }
 

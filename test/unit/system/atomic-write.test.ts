@@ -32,3 +32,19 @@ test('a stale temp file from a killed start is replaced, not appended to', () =>
   assert.equal(fs.readFileSync(path.join(root, 'etc/group'), 'utf8'), 'new\n');
   assert.deepEqual(fs.readdirSync(path.join(root, 'etc')), ['group']);
 });
+
+test('a guarded write checks every directory where it writes: one the person may write is refused, the file untouched', () => {
+  if (process.getuid?.() !== 0) return; // the directories must belong to someone else
+  const root = testdir({ 'etc/jupyter/labconfig/page_config.json': 'old\n', 'etc/ok/f': 'old\n' });
+  const opts = { mode: 0o644, uid: 0, gid: 0, guard: [100, 1010], top: root };
+  fs.chownSync(path.join(root, 'etc/jupyter'), 1010, 100); // handed to the person (CHOWN_EXTRA=/etc/jupyter)
+  assert.throws(() => writeFileAtomic(path.join(root, 'etc/jupyter/labconfig/page_config.json'), 'new\n', opts), /root will not write .*etc\/jupyter belongs to uid 1010, not root/);
+  fs.chownSync(path.join(root, 'etc/jupyter'), 0, 100);
+  fs.chmodSync(path.join(root, 'etc/jupyter'), 0o775);
+  assert.throws(() => writeFileAtomic(path.join(root, 'etc/jupyter/labconfig/page_config.json'), 'new\n', opts), /etc\/jupyter is writable by group 100, which the person is in/);
+  assert.equal(fs.readFileSync(path.join(root, 'etc/jupyter/labconfig/page_config.json'), 'utf8'), 'old\n');
+  assert.equal(writeFileAtomic(path.join(root, 'etc/ok/f'), 'new\n', opts), 'replaced');
+  fs.symlinkSync(path.join(root, 'etc/ok'), path.join(root, 'etc/planted'));
+  fs.lchownSync(path.join(root, 'etc/planted'), 1010, 1010);
+  assert.throws(() => writeFileAtomic(path.join(root, 'etc/planted/f'), 'x\n', opts), /is a symbolic link root did not make/);
+});

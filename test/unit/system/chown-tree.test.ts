@@ -33,22 +33,22 @@ test('the walk visits every entry once, changes nothing already right, and never
   fs.symlinkSync(`${root}/outside/x`, `${root}/home/a/link-to-file`);
   const r = chownTree(`${root}/home/a`, { ...ME, recursive: true });
   // a, f1, d, f2, e, f3 and the two links themselves
-  assert.deepEqual(r, { visited: 8, changed: 0, skipped: 0 });
+  assert.deepEqual(r, { visited: 8, changed: 0, skipped: 0, hardLinks: [], hardLinkCount: 0 });
 });
 
 test('not recursive: the top only', () => {
   const root = testdir({ 'home/a/f1': '1' });
-  assert.deepEqual(chownTree(`${root}/home/a`, { ...ME, recursive: false }), { visited: 1, changed: 0, skipped: 0 });
+  assert.deepEqual(chownTree(`${root}/home/a`, { ...ME, recursive: false }), { visited: 1, changed: 0, skipped: 0, hardLinks: [], hardLinkCount: 0 });
 });
 
 test('a top that is a link a user could have planted: the link only; one root made privately: its target', () => {
   const root = testdir({ 'home/a/': '', 'outside/x': 'x' });
   fs.symlinkSync(`${root}/outside`, `${root}/home/a/link`);
   fs.chmodSync(`${root}/home/a`, 0o777);
-  assert.deepEqual(chownTree(`${root}/home/a/link`, { ...ME, recursive: true }), { visited: 1, changed: 0, skipped: 0 });
+  assert.deepEqual(chownTree(`${root}/home/a/link`, { ...ME, recursive: true }), { visited: 1, changed: 0, skipped: 0, hardLinks: [], hardLinkCount: 0 });
   // /home/alice -> /home/jovyan, as move-dir leaves it when the home cannot be moved or copied
   fs.chmodSync(`${root}/home/a`, 0o755);
-  assert.deepEqual(chownTree(`${root}/home/a/link`, { ...ME, recursive: true }), { visited: 2, changed: 0, skipped: 0 });
+  assert.deepEqual(chownTree(`${root}/home/a/link`, { ...ME, recursive: true }), { visited: 2, changed: 0, skipped: 0, hardLinks: [], hardLinkCount: 0 });
 });
 
 test('a link on the way that others could have planted: nothing is walked, and the reason is given', () => {
@@ -61,7 +61,7 @@ test('a link on the way that others could have planted: nothing is walked, and t
 });
 
 test('a missing top is skipped, not an error', () => {
-  assert.deepEqual(chownTree(`${testdir({})}/nope`, { ...ME, recursive: true }), { visited: 0, changed: 0, skipped: 1 });
+  assert.deepEqual(chownTree(`${testdir({})}/nope`, { ...ME, recursive: true }), { visited: 0, changed: 0, skipped: 1, hardLinks: [], hardLinkCount: 0 });
 });
 
 test('progress every 10,000 entries: a 25,000-entry tree reports twice', () => {
@@ -89,8 +89,29 @@ test('a tree below a directory that may be searched but not read is walked', () 
   const root = testdir({ 'srv/a/b/f': 'x' });
   fs.chmodSync(`${root}/srv`, 0o111);
   try {
-    assert.deepEqual(chownTree(`${root}/srv/a`, { ...ME, recursive: true }), { visited: 3, changed: 0, skipped: 0 });
+    assert.deepEqual(chownTree(`${root}/srv/a`, { ...ME, recursive: true }), { visited: 3, changed: 0, skipped: 0, hardLinks: [], hardLinkCount: 0 });
   } finally {
     fs.chmodSync(`${root}/srv`, 0o755);
   }
+});
+
+test('a file with more than one link is not given away (a hard link to a file elsewhere), but named', () => {
+  if (process.getuid?.() !== 0) return; // only root can give files to other uids
+  const root = testdir({ 'etc/motd': 'root owns this\n', 'home/jovyan/own': 'x' });
+  fs.linkSync(`${root}/etc/motd`, `${root}/home/jovyan/motd-link`);
+  const r = chownTree(`${root}/home/jovyan`, { uid: 1010, gid: 1010, recursive: true });
+  assert.equal(fs.statSync(`${root}/etc/motd`).uid, 0, 'the linked file keeps its owner');
+  assert.equal(fs.statSync(`${root}/home/jovyan/own`).uid, 1010);
+  assert.deepEqual(r.hardLinks, [`${root}/home/jovyan/motd-link`]);
+  assert.equal(r.hardLinkCount, 1);
+});
+
+test('...unless the refit moves the old uid\'s own files, which a linked file of that uid is', () => {
+  if (process.getuid?.() !== 0) return;
+  const root = testdir({ 'home/jovyan/a': 'x' });
+  fs.chownSync(`${root}/home/jovyan/a`, 1000, 100);
+  fs.linkSync(`${root}/home/jovyan/a`, `${root}/home/jovyan/b`);
+  const r = chownTree(`${root}/home/jovyan`, { uid: 1010, gid: 1010, recursive: true, only: { uid: 1000, gid: 100 } });
+  assert.equal(fs.statSync(`${root}/home/jovyan/a`).uid, 1010);
+  assert.deepEqual(r.hardLinks, []);
 });
