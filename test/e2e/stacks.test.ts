@@ -176,6 +176,11 @@ const CASES: Case[] = [
     warnings: [/user is kitten but home is \/home\/jovyan/],
   },
   {
+    name: 'NB_USER and NB_UID without root: a WARNING for each that cannot be applied, as start.sh gives',
+    user: '1010:100', env: { NB_USER: 'bob', NB_UID: '2000' }, command: ['id', '-un'], stdout: 'bob\n',
+    warnings: [/^WARNING\[.*\] NB_UID: cannot change the uid to this: the container did not start as root \(it runs as 1010\)/, /^WARNING\[.*\] user is bob but home is \/home\/jovyan/],
+  },
+  {
     name: 'a bind mount under the home survives NB_USER and CHOWN_HOME (nothing on the host is deleted)', user: 'root',
     env: { NB_USER: 'user', CHOWN_HOME: 'yes' }, extra: ['--workdir', '/home/'], volumes: () => [`${path.join(keepData(), 'data')}:/home/jovyan/data:rw`], command: ['ls'],
     then: () => {
