@@ -31,8 +31,8 @@ test('canonical auth_state from a mounted file wins over the image\'s NB_UID', (
   assert.match(r.stderr, /"Data Science" is not a valid group name; using "data_science"/);
 });
 
-test('LDAP-shaped auth_state in a variable (ldapauthenticator attributes + groups with gids)', () => {
-  const doc = { user_attributes: { uid: ['bob'], uidNumber: ['20001'], gidNumber: ['20000'] }, groups: [{ name: 'hpc', gid: 21000 }, { name: 'sudo', gid: 21001 }] };
+test('LDAP-shaped auth_state in a variable (ldapauthenticator attributes + ldap_posix_groups_hook\'s posix_groups)', () => {
+  const doc = { user_attributes: { uid: ['bob'], uidNumber: ['20001'], gidNumber: ['20000'] }, posix_groups: [{ name: 'hpc', gid: 21000 }, { name: 'sudo', gid: 21001 }] };
   const r = run({ image: FOUNDATION, user: 'root', env: { NBSTART_AUTH_STATE: JSON.stringify(doc), NBSTART_AUTH_STATE_PRESET: 'ldap' }, command: sh('id; env | grep -c -e ^NBSTART_AUTH_STATE= -e ^NBSTART_AUTH_STATE_FILE= || true') });
   assert.equal(r.code, 0, show(r));
   assert.equal(r.stdout, 'uid=20001(bob) gid=20000(bob) groups=20000(bob),100(users),21000(hpc),21001(sudo_21001)\n0\n', show(r));
@@ -50,6 +50,21 @@ test('GitHub-shaped auth_state: login, id as uid and gid, organizations as group
   assert.equal(r.stdout, 'uid=583231(octocat) gid=583231(octocat) groups=583231(octocat),100(users),9919(github),17927519(jupyterhub)\n0\n0\n', show(r));
 });
 
+test('under a hub the github preset names the person as JupyterHub does, and nbstart plan says so', () => {
+  // JupyterHub's username is the normalized login (alice-dev); the container used to get Alice-Dev.
+  const doc = { access_token: 'gho_SECRET', github_user: { login: 'Alice-Dev', id: 5550002 }, teams: [{ organization: { login: 'Example-Org', id: 7770001 } }] };
+  const s = secret('github-hub.json', doc);
+  const env = { ...s.env, NBSTART_AUTH_STATE_PRESET: 'github', JUPYTERHUB_USER: 'alice-dev' };
+  const plan = run({ image: FOUNDATION, user: 'root', env, volumes: s.volumes, command: ['plan'] });
+  assert.equal(plan.code, 0, show(plan));
+  assert.match(plan.stdout, /^person: alice-dev uid=5550002 gid=5550002 groups: alice-dev\(5550002\) new, .*example-org\(7770001\) new/m, show(plan));
+  assert.match(plan.stdout, /^name from: JUPYTERHUB_USER \(JupyterHub's username\)$/m, show(plan));
+  assert.match(plan.stdout, /^home: \/home\/alice-dev /m, show(plan));
+  const r = run({ image: FOUNDATION, user: 'root', env, volumes: s.volumes, command: sh('id; echo "$HOME"') });
+  assert.equal(r.code, 0, show(r));
+  assert.equal(r.stdout, 'uid=5550002(alice-dev) gid=5550002(alice-dev) groups=5550002(alice-dev),100(users),7770001(example-org)\n/home/alice-dev\n', show(r));
+});
+
 test('NBSTART_GROUPS mirrors groups when there is no auth_state', () => {
   const r = run({ image: FOUNDATION, user: 'root', env: { NB_USER: 'carol', NB_UID: '1020', NBSTART_GROUPS: 'lab:4000,users:100' }, command: ['id'] });
   assert.equal(r.code, 0, show(r));
@@ -65,34 +80,47 @@ test('5,000 groups: all mirrored, one write of /etc/group, and files get group o
   assert.equal(r.stderr.match(/wrote \/etc\/group/g)?.length, 1, show(r));
 });
 
-const BAD: { name: string; doc: unknown; preset?: string; message: RegExp }[] = [
+const BAD: { name: string; doc: unknown; preset?: string; message: RegExp; oneLine?: true }[] = [
   { name: 'not JSON', doc: '{"name": "a", uid: }', message: /NBSTART_AUTH_STATE_FILE=\/run\/secrets\/auth_state.json: is not JSON/ },
   { name: 'name with a colon', doc: { name: 'a:b', uid: 1010 }, message: /field name: the user name must not contain ":"/ },
   { name: 'group name with a comma', doc: { name: 'a', uid: 1010, groups: [{ name: 'x,y', gid: 3000 }] }, message: /field groups\[0\].name: must not contain ","/ },
   { name: 'group name with a control character', doc: { name: 'a', uid: 1010, groups: [{ name: 'x\u001by', gid: 3000 }] }, message: /field groups\[0\].name: must not contain "\\u001b"/ },
-  { name: 'uid out of range', doc: { name: 'a', uid: 4294967295 }, message: /field uid: must be an integer from 0 to 4294967294, got "4294967295"/ },
+  { name: 'uid out of range', doc: { name: 'a', uid: 4294967295 }, message: /field uid: must be an integer from 1 to 4294967294, got "4294967295"/ },
   { name: 'uid not an integer', doc: { name: 'a', uid: '10a' }, message: /field uid: must be an integer/ },
-  { name: 'uid 0 without allow_root', doc: { name: 'mallory', uid: 0 }, message: /would give "mallory" root's uid/ },
-  { name: 'missing uid', doc: { name: 'a' }, message: /field uid: must be an integer from 0 to 4294967294, got "missing"/ },
-  { name: 'github shape without the user', doc: { teams: [] }, preset: 'github', message: /field github_user.login: must be a non-empty string/ },
+  { name: 'uid 0 (a hub never hands out root)', doc: { name: 'mallory', uid: 0 }, message: /field uid: must be an integer from 1 to 4294967294, got "0"/ },
+  { name: 'missing uid', doc: { name: 'a' }, message: /field uid: must be an integer from 1 to 4294967294, got "missing"/ },
+  { name: 'a token in the identity', doc: { name: 'a', uid: 1010, access_token: 'gho_SECRET' }, message: /field access_token: is not a field of the identity \(name, uid, gid, group, groups, home\), got "a string, not shown"/ },
+  { name: 'github shape without the user', doc: { teams: [] }, preset: 'github', message: /field github_user: must be the object of GitHub's \/user/ },
+  // issue 12: GitHub id 27 became uid 27 with primary group sudo, organization 42 group shadow.
+  {
+    name: 'github preset, GitHub id 27', preset: 'github', doc: { access_token: 'gho_SECRET', github_user: { login: 'early', id: 27 }, teams: [] }, oneLine: true,
+    message: /ERROR: NBSTART_AUTH_STATE_FILE=\/run\/secrets\/auth_state\.json field github_user\.id: is below 1000, where system accounts live, got "27"; fix: set NBSTART_AUTH_STATE_ID_OFFSET/,
+  },
+  {
+    name: 'github preset, organization id 42', preset: 'github', doc: { github_user: { login: 'bob', id: 5550001 }, teams: [{ organization: { login: 'early-org', id: 42 } }] },
+    message: /field teams\[0\]\.organization\.id: is below 1000, where system accounts live, got "42"; fix: set NBSTART_AUTH_STATE_ID_OFFSET/,
+  },
 ];
 
 for (const b of BAD) {
-  test(`bad auth_state (${b.name}): exit 1, one line naming the field, /etc/passwd and /etc/group byte-identical`, () => {
+  test(`bad auth_state (${b.name}): exit 1, a line naming the field, /etc/passwd, group, shadow and gshadow byte-identical`, () => {
     const s = secret(`bad-${b.name.replace(/\W+/g, '-')}.json`, b.doc);
     const script = 'h() { cat /etc/passwd /etc/group /etc/shadow /etc/gshadow | sha256sum; }; a=$(h); /usr/local/bin/nbstart id; rc=$?; b=$(h); echo "rc=$rc same=$([ "$a" = "$b" ] && echo yes || echo no)"';
     const r = run({ image: FOUNDATION, user: 'root', env: { ...s.env, ...(b.preset && { NBSTART_AUTH_STATE_PRESET: b.preset }) }, volumes: s.volumes, extra: ['--entrypoint', 'sh'], command: ['-c', script] });
     assert.equal(r.stdout, 'rc=1 same=yes\n', show(r));
     assert.match(r.stderr, b.message, show(r));
+    if (b.oneLine) assert.equal(r.stderr.split('\n').filter((l) => /ERROR/.test(l)).length, 1, show(r));
+    assert.ok(!r.stderr.includes('gho_SECRET'), 'a token in the log');
   });
 }
 
 test('a huge but valid auth_state (megabytes) works', () => {
-  const groups = Array.from({ length: 3000 }, (_, i) => ({ name: `team-${i}`, gid: 70000 + i, description: 'd'.repeat(400) }));
-  const doc = { name: 'erin', uid: 1040, groups, profile: { bio: 'b'.repeat(1_000_000) } };
+  // The identity holds only its fields (hub/identity.schema.json): the bulk is in long group names.
+  const groups = Array.from({ length: 8000 }, (_, i) => ({ name: `team-${i}-${'d'.repeat(240)}`, gid: 70000 + i }));
+  const doc = { name: 'erin', uid: 1040, groups };
   const s = secret('huge.json', doc);
   assert.ok(fs.statSync(path.join(dir, 'huge.json')).size > 2_000_000);
   const r = run({ image: FOUNDATION, user: 'root', env: s.env, volumes: s.volumes, command: sh('id -un; id -G | wc -w') });
   assert.equal(r.code, 0, show(r));
-  assert.equal(r.stdout, 'erin\n3001\n', show(r)); // primary stays users (100): no gid given
+  assert.equal(r.stdout, 'erin\n8001\n', show(r)); // primary stays users (100): no gid given
 });
