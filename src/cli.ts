@@ -90,7 +90,7 @@ async function parseOptions(action: Action, args: readonly string[]): Promise<Cl
     .parserConfiguration({ 'halt-at-non-option': true, 'populate--': true, 'parse-positional-numbers': false })
     .option('config', { type: 'string', describe: 'ini file (default: $NBSTART_CONFIG or /etc/nbstart/nbstart.ini)' })
     .option('log-level', { type: 'string', describe: `${LOG_LEVELS.join('|')} (default: info)` })
-    .option('log-format', { type: 'string', describe: `${LOG_FORMATS.join('|')} (default: pretty)` })
+    .option('log-format', { type: 'string', describe: `${LOG_FORMATS.join('|')} (default: docker-stacks)` })
     .option('json', { type: 'boolean', default: false, describe: 'plan: print one JSON document' })
     .option('watch', { type: 'boolean', default: false, describe: 'plan: re-plan when the ini, a script dir or the auth_state file changes' })
     .version(false)

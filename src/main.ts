@@ -23,6 +23,7 @@ import type { Identity } from './identity/identity.ts';
 import { groupList } from './identity/identity.ts';
 import { resolveFor } from './identity/resolve.ts';
 import { bootLogger, createLogger, type Logger } from './log.ts';
+import { enteredLine, execLine, RAN_TWICE } from './start-sh-lines.ts';
 import type { ExecState } from './ops/context.ts';
 import { ScriptsStopped } from './ops/run-scripts.ts';
 import { applyPlanned, HookError, planHooks } from './pipeline.ts';
@@ -51,25 +52,26 @@ async function main(argv: readonly string[]): Promise<number> {
     loadConfig({ ...(cli.config !== undefined && { configFlag: cli.config }), env, flags: cli.flags, strict: cli.action === 'check' });
   const commandOf = (config: Config): readonly string[] => (cli.command.length > 0 ? cli.command : config.exec.command);
   if (cli.action === 'plan') {
-    const log = createLogger('info', 'pretty');
+    const log = bootLogger(process.env);
     return dryRun({ load, command: commandOf, json: cli.json, watch: cli.watch, log });
   }
-  return start(cli, load, commandOf);
+  return start(cli, argv, load, commandOf);
 }
 
 /** A container start (or `nbstart check`, which stops after resolving the identity). */
-async function start(cli: Cli, load: (env: Record<string, string | undefined>) => Loaded, commandOf: (c: Config) => readonly string[]): Promise<number> {
+async function start(cli: Cli, argv: readonly string[], load: (env: Record<string, string | undefined>) => Loaded, commandOf: (c: Config) => readonly string[]): Promise<number> {
   const fs = readFs('');
   const facts = readFacts(fs);
   const state: ExecState = { env: { ...process.env }, cwd: facts.cwd };
   let loaded = load(state.env);
-  let log = createLogger(loaded.config.log.level, loaded.config.log.format);
+  let log = createLogger(loaded.config.log.level, loaded.config.log.format, state.env);
+  if (cli.action === 'run') log.info({ argv }, enteredLine(argv));
   const privileged = facts.euid === 0;
   // As root the marker is not trusted: it would start the command as root with every capability,
   // and set-up converges anyway. It still ends a second, non-root run in the same exec chain.
   if (cli.action === 'run' && state.env[ALREADY_RAN] === '1' && !privileged) return execAgain(commandOf(loaded.config), state.env, log);
   exitOnSignals((code) => process.exit(code));
-  const applyCtx = (config: Config) => ({ root: '', state, scripts: { timeoutMs: config.hooks.timeoutMs, onFailure: onScriptFailure(config) } });
+  const applyCtx = (config: Config) => ({ root: '', state, scripts: { timeoutMs: config.hooks.timeoutMs, onFailure: onScriptFailure(config), logFormat: config.log.format } });
 
   // start phase: start-notebook.d runs first, as the starting user; settings are re-read after it,
   // because docker-stacks scripts may export NB_* for the rest of start-up.
@@ -77,9 +79,9 @@ async function start(cli: Cli, load: (env: Record<string, string | undefined>) =
     const startCtx: StartContext = { fs, facts, env: state.env, config: loaded.config, privileged, cwd: state.cwd };
     const startPlanned = await planHooks(enabledHooks(START_HOOKS, loaded.config), startCtx);
     await applyPlanned(startPlanned, applyCtx(loaded.config), log);
-    if (startPlanned.some((p) => p.plan.ops.some((o) => o.kind === 'run-scripts' && o.files.length > 0))) {
+    if (startPlanned.some((p) => p.plan.ops.some((o) => o.kind === 'run-scripts' && o.files.some((f) => f.mode !== 'ignore')))) {
       loaded = load(state.env);
-      log = createLogger(loaded.config.log.level, loaded.config.log.format);
+      log = createLogger(loaded.config.log.level, loaded.config.log.format, state.env);
     }
   }
   const { config, problems } = loaded;
@@ -104,7 +106,7 @@ async function start(cli: Cli, load: (env: Record<string, string | undefined>) =
     if (err instanceof ScriptsStopped || userPhaseFailure(config, err) === 'stop') throw err;
     await degrade(err, identity, config, state, log);
   }
-  return become(commandOf(config), state, identity, log);
+  return become(commandOf(config), state, identity, privileged, log);
 }
 
 /** Logs a user-phase failure once and leaves the person a short note in the home. */
@@ -131,7 +133,7 @@ async function planUserPhaseForParent(): Promise<number> {
 }
 
 /** Becomes the command with execve; returns only on failure, with the shell's exit code. */
-function become(command: readonly string[], state: ExecState, id: Identity, log: Logger): number {
+function become(command: readonly string[], state: ExecState, id: Identity, privileged: boolean, log: Logger): number {
   const dirs = [state.cwd, state.env['HOME'], '/'].filter((d): d is string => !!d);
   const cwd = dirs.find((d) => {
     try {
@@ -144,19 +146,19 @@ function become(command: readonly string[], state: ExecState, id: Identity, log:
   if (cwd !== state.cwd) log.warn({ wanted: state.cwd, cwd }, `cannot enter ${state.cwd} as ${id.name}; starting in ${cwd}`);
   // A shell would export the logical directory; without it `pwd` shows where a home link points.
   if (cwd !== undefined) state.env['PWD'] = cwd;
-  log.info(
-    { command, user: id.name, uid: id.uid, gid: id.gid, groups: groupList(id), cwd },
-    `exec ${command.join(' ')} as ${id.name} (uid ${id.uid}, gid ${id.gid}) in ${cwd}`,
-  );
+  const who = { command, user: id.name, uid: id.uid, gid: id.gid, groups: groupList(id), cwd };
+  log.info(who, `${id.name} is uid ${id.uid}, gid ${id.gid}, groups ${groupList(id).join(',')}; starting in ${cwd}`);
+  log.info(who, execLine(privileged, id.name, command));
   return execvp(command, state.env, log);
 }
 
 /**
- * docker-stacks' start-notebook.py execs /usr/local/bin/start.sh (nbstart here) once more, as the
- * person; the first run exported _START_SH_EXECUTED=1, so this one only becomes the command.
+ * A CMD that runs /usr/local/bin/start.sh (nbstart here) once more, as the person: the first run
+ * exported _START_SH_EXECUTED=1, so this one only becomes the command, and says what start.sh says.
  */
 function execAgain(command: readonly string[], env: Record<string, string | undefined>, log: Logger): number {
-  log.debug({ command }, `${ALREADY_RAN}=1: set-up already done, exec ${command.join(' ')}`);
+  log.warn({ command }, RAN_TWICE);
+  log.info({ command }, execLine(false, '', command));
   return execvp(command, env, log);
 }
 

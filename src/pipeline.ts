@@ -56,5 +56,6 @@ export async function applyPlanned(planned: readonly Planned[], ctx: Omit<ApplyC
       if (err instanceof ScriptsStopped) throw err;
       throw new HookError(hook.name, err);
     }
+    for (const note of plan.done ?? []) hlog[note.level](note.msg);
   }
 }

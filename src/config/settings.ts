@@ -91,7 +91,7 @@ export const SETTINGS = [
   row({ key: 'resources.export_limits', env: ['NBSTART_EXPORT_LIMITS'], default: 'yes', doc: 'yes: CPU_LIMIT (cores, e.g. 1.5) and MEM_LIMIT (bytes) from the cgroup, when limited and not already set', parse: p.bool, value: true }),
   // [log]
   row({ key: 'log.level', env: ['NBSTART_LOG_LEVEL'], flag: '--log-level', default: 'info', doc: 'trace, debug, info, warn, error, fatal or silent', parse: p.oneOf(LOG_LEVELS, 'info'), value: 'info' }),
-  row({ key: 'log.format', env: ['NBSTART_LOG_FORMAT'], flag: '--log-format', default: 'pretty', doc: 'pretty (coloured on a terminal) or json', parse: p.oneOf(LOG_FORMATS, 'json or pretty', 'expected pretty or json'), value: 'pretty' }),
+  row({ key: 'log.format', env: ['NBSTART_LOG_FORMAT'], flag: '--log-format', default: 'docker-stacks', doc: 'docker-stacks (LEVEL[YYYY-mm-dd HH:MM:SS] message, as start.sh logs), pretty ([HH:MM:SS.mmm] LEVEL: [hook] message) or json (one object a line); the first two are coloured on a terminal unless NO_COLOR is set', parse: p.oneOf(LOG_FORMATS, 'docker-stacks, pretty or json', 'expected docker-stacks, pretty or json'), value: 'docker-stacks' }),
   // [ssh.NAME]: one section per git server reached over ssh (docs/ssh.md); ini only
   row({ key: 'ssh.*.host', default: 'NAME', doc: 'the alias users type: git clone NAME:group/repo.git' }),
   row({ key: 'ssh.*.hostname', default: 'the host alias', doc: 'DNS name or IP address of the server' }),
@@ -114,6 +114,8 @@ export const OTHER_ENV: readonly { name: string; default: string; doc: string }[
   { name: 'NBSTART_AUTH_STATE_FILE', default: '(unset)', doc: 'JSON file with the identity from the hub (wins over NBSTART_AUTH_STATE); removed from the command\'s env' },
   { name: 'NBSTART_AUTH_STATE', default: '(unset)', doc: 'the same JSON in a variable; removed from the command\'s env' },
   { name: 'JUPYTERHUB_USER', default: '(set by every spawner)', doc: 'JupyterHub\'s username: the person\'s name with auth_state preset ldap or github (`nbstart plan` says where the name came from)' },
+  { name: 'JUPYTER_DOCKER_STACKS_QUIET', default: '(unset)', doc: 'any non-empty value: only WARNING, ERROR and FATAL lines are logged (as with docker-stacks)' },
+  { name: 'NO_COLOR', default: '(unset)', doc: 'any non-empty value: no colours in the log, even on a terminal' },
   { name: 'CONDA_DIR', default: '/opt/conda', doc: 'its bin/ is put first on sudo\'s secure_path' },
 ];
 

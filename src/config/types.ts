@@ -5,7 +5,7 @@ import type { SshServer } from './ssh.ts';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-export const LOG_FORMATS = ['pretty', 'json'] as const;
+export const LOG_FORMATS = ['docker-stacks', 'pretty', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 export type OnFailure = 'continue' | 'abort';
 

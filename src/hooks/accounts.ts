@@ -15,6 +15,7 @@ import { isReadOnly } from '../system/mounts.ts';
 import type { ReadFs } from '../system/read-fs.ts';
 import type { Hook, PlanContext } from './hook.ts';
 import { findNssWrapper, nssDir, nssEnv } from './nss-wrapper.ts';
+import { refitLines } from '../start-sh-lines.ts';
 
 const DB_PATHS = ['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/gshadow', REFIT_RECORD];
 
@@ -91,9 +92,11 @@ export const accounts: Hook = {
     const blocked = ['/etc/passwd', '/etc/group'].find((p) => writes.some((w) => w.path === p) && isReadOnly(ctx.facts.mounts, p));
     // (REFIT_RECORD only matters with /etc written: through nss_wrapper the image's entry stays the template.)
     const write: Op[] = writes.length > 0 ? [{ kind: 'write-files', files: writes, why: `the account files of ${who}, all or none` }] : [];
-    if (blocked === undefined) return { ops: [...stale, ...write], notes };
+    const lines = writes.some((w) => w.path === '/etc/passwd') ? refitLines(id) : [];
+    const said = lines.length > 0 ? { done: lines } : {};
+    if (blocked === undefined) return { ops: [...stale, ...write], notes, ...said };
     const nss = viaNssWrapper(ctx, id, renderDb(after.passwd), renderDb(after.group), blocked);
-    return { ops: [...stale, ...nss.ops], notes: [...notes, ...nss.notes] };
+    return { ops: [...stale, ...nss.ops], notes: [...notes, ...nss.notes], ...said };
   },
 };
 

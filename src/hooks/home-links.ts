@@ -1,12 +1,13 @@
 // Hook `home-links` — phase user, after the drop, as the person. Touches the external home ([home]
 // source, e.g. a root-squashed NFS mount) and links in /home/<user>: creates missing directories in
-// the source, links /home/<user>/<name> -> <source>/<name> (replacing links that point elsewhere,
-// leaving real files and directories alone), exports JUPYTER_CONFIG_DIR and NBSTART_USER_BASHRC, and
+// the source, links /home/<user>/<name> -> <source>/<name> (replacing links that point elsewhere and
+// empty directories such as the image's ~/work, leaving other files and directories alone), exports JUPYTER_CONFIG_DIR and NBSTART_USER_BASHRC, and
 // starts the command in /home/<user>. Root never reads, stats or creates anything under the source.
 // When the source is unusable the notebook still starts, and a short file in the home says why.
 // A scratch home (read-only /home: identity/home-place.ts) is created here too, by the person.
 
 import type { Note, Op, Plan } from '../plan/ops.ts';
+import { isMountPoint } from '../system/mounts.ts';
 import type { Hook, PlanContext } from './hook.ts';
 
 /** Name of the note left in the local home when the external home cannot be used. */
@@ -28,6 +29,17 @@ export function problemText(name: string, uid: number, source: string, local: st
 /** The write of that note into the local home, owned by the person. */
 export function problemNote(path: string, name: string, uid: number, gid: number, source: string, local: string, reason: string): Op {
   return { kind: 'write-files', why: reason, files: [{ path, content: problemText(name, uid, source, local, reason), mode: 0o644, uid, gid, summary: 'why the home is missing' }] };
+}
+
+/** An empty directory that is not a mount point: nothing is lost when the link takes its place. */
+function givesWay(ctx: PlanContext, path: string): boolean {
+  let names: string[] | undefined;
+  try {
+    names = ctx.fs.readdir(path);
+  } catch {
+    return false;
+  }
+  return names !== undefined && names.length === 0 && !isMountPoint(ctx.facts.mounts, path);
 }
 
 export const homeLinks: Hook = {
@@ -75,6 +87,8 @@ export const homeLinks: Hook = {
       const l = ctx.fs.lstat(path);
       if (l.kind === 'missing' || (l.kind === 'link' && ctx.fs.readlink(path) !== target)) {
         ops.push({ kind: 'symlink', path, target, why: l.kind === 'link' ? 'the link pointed elsewhere' : '[home] links' });
+      } else if (l.kind === 'dir' && givesWay(ctx, path)) {
+        ops.push({ kind: 'symlink', path, target, replaceEmptyDir: true, why: '[home] links: an empty directory (docker-stacks images ship ~/work) gives way to the link' });
       } else if (l.kind !== 'link') {
         notes.push({ level: 'warn', msg: `${path} is a real ${l.kind === 'dir' ? 'directory' : 'file'}; left alone (move it away to get the link to ${target})` });
       }

@@ -75,7 +75,8 @@ export const home: Hook = {
         const move = moveTemplate(ctx, id);
         ops.push(move);
         if (move.how === 'link') realHome = id.templateHome;
-        notes.push({ level: 'info', msg: `${id.home}: ${move.how === 'rename' ? 'moved from' : move.how === 'copy' ? 'copied from' : 'a link to'} ${id.templateHome}` });
+        const onVolume = move.how === 'link' && isMountPoint(ctx.facts.mounts, id.templateHome) ? ', a mounted volume: everything saved lands on it' : '';
+        notes.push({ level: 'info', msg: `${id.home}: ${move.how === 'rename' ? 'moved from' : move.how === 'copy' ? 'copied from' : 'a link to'} ${id.templateHome}${onVolume}` });
       } else {
         if (ctx.fs.lstat('/home').kind === 'missing') {
           ops.push({ kind: 'mkdir', path: '/home', mode: 0o755, uid: 0, gid: 0, why: 'parent of the home' });

@@ -13,6 +13,7 @@
 //   metrics      /etc/ipython/ipython_kernel_config.py and the metrics directory ([metrics])
 //   chown        owners in CHOWN_HOME / CHOWN_EXTRA trees (walked without following links: src/system/chown-tree.ts)
 //   nss-wrapper  a start as another uid: passwd and group for libnss_wrapper in /tmp
+//   non-root-hints  a start as another uid: nothing; start.sh's hints (a home it cannot write, NB_USER)
 //   resources    the command's environment: CPU_LIMIT, MEM_LIMIT, thread caps from the cgroup
 //   environment  the command's environment: HOME, USER, SHELL, NB_*, unsets; NB_UMASK (op src/ops/umask.ts)
 //   root-dirs    the image's before-notebook.d scripts, in root's world
@@ -33,6 +34,7 @@ import { home } from './home.ts';
 import { homeLinks } from './home-links.ts';
 import { label } from './label.ts';
 import { metrics } from './metrics.ts';
+import { nonRootHints } from './non-root-hints.ts';
 import { nssWrapper } from './nss-wrapper.ts';
 import { resources } from './resources.ts';
 import { rootDirs } from './root-dirs.ts';
@@ -42,7 +44,7 @@ import { sudo } from './sudo.ts';
 import { userDirs } from './user-dirs.ts';
 
 export const START_HOOKS: readonly Hook<StartContext>[] = [startDirs];
-export const ROOT_HOOKS: readonly Hook[] = [home, accounts, sudo, ssh, label, metrics, chown, nssWrapper, resources, environment, rootDirs];
+export const ROOT_HOOKS: readonly Hook[] = [home, accounts, sudo, ssh, label, metrics, chown, nssWrapper, nonRootHints, resources, environment, rootDirs];
 export const USER_HOOKS: readonly Hook[] = [homeLinks, userDirs];
 
 /** Every built-in hook's name, in run order. */

@@ -2,6 +2,7 @@
 // the failure policy for image scripts (src/policy.ts decides; executors only ask).
 
 import * as path from 'node:path';
+import type { LogFormat } from '../config/types.ts';
 import type { Logger } from '../log.ts';
 
 /** What applying changes besides files: the command's environment and working directory. */
@@ -23,6 +24,8 @@ export interface ScriptSettings {
   readonly timeoutMs: number;
   /** Asked once per failed script: go on with the next one, or stop start-up. */
   readonly onFailure: (f: ScriptFailure) => 'continue' | 'abort';
+  /** The format of the log functions scripts may call (default: docker-stacks). */
+  readonly logFormat?: LogFormat;
 }
 
 export interface ApplyContext {

@@ -10,16 +10,20 @@
 // shell (`exit N`, or a failure under its own `set -e`) ends the bash before "D": start-up stops
 // with that status, as it stops start.sh. fd 3 is closed for the scripts themselves, so what they
 // start in the background keeps running, as with start.sh; a subshell they fork still holds bash's
-// saved copy of it, so the end is an empty entry after the environment, not end-of-file.
+// saved copy of it, so the end is an empty entry after the environment, not end-of-file. The bash
+// has start.sh's log functions (_log, _log_info, ...: src/scripts/log-functions.ts).
 
 import type { Duplex } from 'node:stream';
 import { blockingStdio } from '../exec.ts';
+import { DEFAULT_LOG_FORMAT } from '../log.ts';
+import { logFunctions } from '../scripts/log-functions.ts';
 import { track, untrack } from '../system/children.ts';
 import type { ApplyContext } from './context.ts';
 
 export interface ScriptFile {
   readonly path: string;
-  readonly mode: 'source' | 'exec';
+  /** ignore: neither *.sh nor executable; only named, in its place among the others. */
+  readonly mode: 'source' | 'exec' | 'ignore';
 }
 
 /** What the scripts see instead of the person's environment (root phase: src/hooks/root-world.ts). */
@@ -55,17 +59,18 @@ export class ScriptsStopped extends Error {
 }
 
 export function describeRunScripts(op: RunScriptsOp): string {
-  const each = op.files.map((f) => `${f.mode === 'source' ? 'source' : 'run'} ${f.path}`).join(', ');
+  const each = op.files.map((f) => `${{ source: 'source', exec: 'run', ignore: 'ignore' }[f.mode]} ${f.path}`).join(', ');
   const world = op.world ? ` (PATH ${op.world.set['PATH'] ?? ''}, HOME ${op.world.set['HOME'] ?? ''}, cwd ${op.world.cwd})` : '';
   return `scripts of ${op.dir} as ${op.as}, in one ${op.bash}${world}: ${each || 'none'}`;
 }
 
-// $@ is the list of `S:file` / `X:file`; positional parameters are cleared so scripts see none.
+// $@ is the list of `S:file` / `X:file` / `I:file`; positional parameters are cleared so scripts see none.
 const WRAPPER = [
   '__nbstart_list=("$@"); set --',
   '__nbstart_ev() { printf "%s\\0" "$1" >&3; IFS= read -r -d "" -u 3 __nbstart_ack; }',
   'for __nbstart_f in "${__nbstart_list[@]}"; do',
   '  __nbstart_m=${__nbstart_f%%:*}; __nbstart_f=${__nbstart_f#*:}',
+  '  if [ "$__nbstart_m" = I ]; then __nbstart_ev "I$__nbstart_f"; continue; fi',
   '  if [ "$__nbstart_m" = S ]; then',
   '    __nbstart_ev "S$__nbstart_f"; source "$__nbstart_f" 3>&-; __nbstart_rc=$?; set +e',
   '  else',
@@ -85,7 +90,9 @@ export async function applyRunScripts(op: RunScriptsOp, ctx: ApplyContext): Prom
   const { log, state } = ctx;
   const cwd = op.world?.cwd ?? op.cwd ?? state.cwd;
   log.info({ dir: op.dir }, `Running hooks in: ${op.dir} as uid: ${process.getuid?.()} gid: ${process.getgid?.()}`);
-  if (op.files.length > 0) {
+  if (op.files.every((f) => f.mode === 'ignore')) {
+    for (const f of op.files) log.info({ script: f.path }, `Ignoring non-executable: ${f.path}`);
+  } else {
     const given = scriptEnv(state.env, op.world, cwd);
     const left = await drive(op, given, cwd, ctx);
     mergeEnv(state.env, given, left, op.world);
@@ -133,8 +140,8 @@ async function drive(op: RunScriptsOp, env: Record<string, string>, cwd: string,
   blockingStdio(); // the scripts write to the container's stdout and stderr directly
   // Loaded on first use: most starts run no script, and evaluating execa costs start-up time.
   const { execa } = await import('execa');
-  const args = op.files.map((f) => `${f.mode === 'source' ? 'S' : 'X'}:${f.path}`);
-  const sub = execa(op.bash, ['-c', WRAPPER, 'nbstart-scripts', ...args], {
+  const args = op.files.map((f) => `${{ source: 'S', exec: 'X', ignore: 'I' }[f.mode]}:${f.path}`);
+  const sub = execa(op.bash, ['-c', `${logFunctions(ctx.scripts.logFormat ?? DEFAULT_LOG_FORMAT)}\n${WRAPPER}`, 'nbstart-scripts', ...args], {
     env, extendEnv: false, cwd, detached: true, reject: false, buffer: false,
     stdio: ['inherit', 'inherit', 'inherit', 'pipe'], forceKillAfterDelay: 2000,
   });
@@ -169,7 +176,10 @@ async function drive(op: RunScriptsOp, env: Record<string, string>, cwd: string,
   const onEvent = (ev: string): void => {
     const tag = ev[0];
     const rest = ev.slice(1);
-    if (tag === 'S' || tag === 'X') {
+    if (tag === 'I') {
+      log.info({ script: rest }, `Ignoring non-executable: ${rest}`);
+      channel.write('k\0');
+    } else if (tag === 'S' || tag === 'X') {
       current = rest;
       log.info({ script: rest }, tag === 'S' ? `Sourcing shell script: ${rest}` : `Running executable: ${rest}`);
       if (ctx.scripts.timeoutMs > 0) {

@@ -24,6 +24,8 @@ export interface Plan {
   readonly ops: readonly Op[];
   /** Things worth saying that are not operations (warnings, decisions). */
   readonly notes: readonly Note[];
+  /** Said once the ops are applied (what start.sh reports after the fact: src/start-sh-lines.ts). */
+  readonly done?: readonly Note[];
 }
 
 export interface Note {

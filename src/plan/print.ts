@@ -30,7 +30,7 @@ export function planText(r: PlanReport): string {
     if (plan.ops.length === 0 && plan.notes.length === 0) continue;
     lines.push(`[${hook.name}] (${hook.phase} phase) ${hook.summary}`);
     for (const op of plan.ops) lines.push(`  - ${describeOp(op)}  # ${op.why}`);
-    for (const n of plan.notes) lines.push(`  ${n.level === 'info' ? '· ' : '! '}${n.msg}`);
+    for (const n of [...plan.notes, ...(plan.done ?? [])]) lines.push(`  ${n.level === 'info' ? '· ' : '! '}${n.msg}`);
   }
   lines.push(`exec: ${r.command.join(' ')} as ${id.name} (${id.uid}:${id.gid}) in ${r.cwd}`);
   return `${lines.join('\n')}\n`;
@@ -48,7 +48,7 @@ export function planJson(r: PlanReport): string {
     privileged: r.privileged,
     identity: r.identity,
     nameFrom: r.nameFrom ?? null,
-    hooks: r.planned.map(({ hook, plan }) => ({ name: hook.name, phase: hook.phase, ops: plan.ops.map(opJson), notes: plan.notes })),
+    hooks: r.planned.map(({ hook, plan }) => ({ name: hook.name, phase: hook.phase, ops: plan.ops.map(opJson), notes: [...plan.notes, ...(plan.done ?? [])] })),
     exec: { command: r.command, user: r.identity.name, uid: r.identity.uid, gid: r.identity.gid, cwd: r.cwd },
   }, null, 2)}\n`;
 }

@@ -68,12 +68,12 @@ export function planScriptDirs(ctx: StartContext, spec: DirsSpec): Plan {
       }
       const f = ctx.fs.stat(path);
       if (f.kind !== 'file') {
-        if (f.kind !== 'dir') notes.push({ level: 'info', msg: `Ignoring non-executable: ${path}` });
+        if (f.kind !== 'dir') files.push({ path, mode: 'ignore' });
         continue;
       }
       const mode = name.endsWith('.sh') ? 'source' : executable(f, ctx) ? 'exec' : undefined;
       if (mode === undefined) {
-        notes.push({ level: 'info', msg: `Ignoring non-executable: ${path}` });
+        files.push({ path, mode: 'ignore' }); // named where run-hooks.sh names it, among the others
         continue;
       }
       const untrusted = spec.asRoot ? notRootsAlone(ctx.fs, path) : undefined;
@@ -85,7 +85,7 @@ export function planScriptDirs(ctx: StartContext, spec: DirsSpec): Plan {
     }
     if (spec.only && files.length === 0) continue; // none of the named scripts is here
     let bash = 'bash';
-    if (world && files.length > 0) {
+    if (world && files.some((f) => f.mode !== 'ignore')) {
       const found = findRootProgram(ctx.fs, 'bash', world.world.set['PATH']!.split(':'));
       if (!found) {
         problem(`${spec.setting}: no bash that root alone can change is on PATH ${world.world.set['PATH']}; the scripts of ${dir} are skipped`, 'error');
@@ -93,7 +93,10 @@ export function planScriptDirs(ctx: StartContext, spec: DirsSpec): Plan {
       }
       bash = found;
       if (!worldNoted && world.left.length > 0) {
-        notes.push({ level: 'warn', msg: `scripts run as root do not get what the person could change: left out ${world.left.join(', ')}` });
+        // docker-stacks' own layout (a group-writable $CONDA_DIR first on PATH) is expected: said, not warned.
+        const conda = `PATH entry ${(ctx.env['CONDA_DIR'] || '/opt/conda').replace(/\/+$/, '')}/`;
+        const level = world.left.every((l) => l.startsWith(conda)) ? 'info' : 'warn';
+        notes.push({ level, msg: `scripts run as root do not get what the person could change: left out ${world.left.join(', ')}` });
       }
       worldNoted = true;
     }

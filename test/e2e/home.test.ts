@@ -54,11 +54,11 @@ test('links, JUPYTER_CONFIG_DIR, missing dirs created, cwd /home/<user>, bashrc 
   assert.doesNotMatch(r.stderr, /ERROR|WARN/, show(r));
 });
 
-test('a restart repairs a link pointing elsewhere and leaves a real directory alone', () => {
+test('a restart repairs a link pointing elsewhere and leaves a real directory with files alone', () => {
   const name = `nbstart-home-${process.pid}`;
   podmanOk(['create', '--name', name, '--network', 'none', '--user', 'root', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
     ...volumes().flatMap((v) => ['-v', v]), FOUNDATION, 'sh', '-c',
-    'readlink /home/alice/work; ln -sfn /tmp /home/alice/work; [ -L /home/alice/data ] && rm /home/alice/data && mkdir /home/alice/data; true']);
+    'readlink /home/alice/work; ln -sfn /tmp /home/alice/work; [ -L /home/alice/data ] && rm /home/alice/data && mkdir /home/alice/data && touch /home/alice/data/mine; true']);
   try {
     const first = podmanOk(['start', '--attach', name]);
     assert.equal(first.stdout, '/mnt/home/alice/work\n', show(first));

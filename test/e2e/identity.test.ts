@@ -99,7 +99,7 @@ const CASES: Case[] = [
   {
     name: 'the last log line says what runs and as whom; no ExperimentalWarning',
     user: 'root', env: { NB_USER: 'alice', NB_UID: '1010' }, command: ['true'],
-    stderr: /^(?![\s\S]*ExperimentalWarning)[\s\S]*exec true as alice \(uid 1010, gid 100\) in \/home\/alice\n$/,
+    stderr: /^(?![\s\S]*ExperimentalWarning)[\s\S]*\] alice is uid 1010, gid 100, groups 100; starting in \/home\/alice\nINFO\[[^\]]*\] Running as alice: true\n$/,
   },
   {
     // O_NONBLOCK is 04000 in the octal flags of /proc/PID/fdinfo; the command must get blocking stdio.
@@ -109,7 +109,7 @@ const CASES: Case[] = [
   },
   {
     name: 'JSON logs when asked',
-    user: 'root', env: { NBSTART_LOG_FORMAT: 'json' }, command: ['true'], stderr: /^\{"level":30,.*"msg":"exec true as jovyan/m,
+    user: 'root', env: { NBSTART_LOG_FORMAT: 'json' }, command: ['true'], stderr: /^\{"level":30,.*"msg":"Running as jovyan: true"/m,
   },
   {
     name: 'stdout belongs to the command: nbstart prints nothing there',

@@ -137,7 +137,9 @@ test('without NBSTART_LABEL there is no label and no nbstart file in the Jupyter
 });
 
 test('hooks converge: a label set then unset leaves no file behind; the second identical start writes nothing', () => {
+  // The pretty format names the hook of each line.
   const script = [
+    'export NBSTART_LOG_FORMAT=pretty',
     `NBSTART_LABEL=One /usr/local/bin/nbstart true 2>/tmp/1.log; cat ${LABEL_CONFIG_FILE}`,
     'NBSTART_LABEL=One /usr/local/bin/nbstart true 2>/tmp/2.log; grep -c "\\[label\\]" /tmp/2.log',
     'NBSTART_LABEL= /usr/local/bin/nbstart true 2>/tmp/3.log; grep -c "\\[label\\] removed" /tmp/3.log',

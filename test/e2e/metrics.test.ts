@@ -103,6 +103,7 @@ test('formats and path are honoured: only Prometheus, in another directory', () 
 
 test('hooks converge: turning metrics off removes nbstart\'s config and keeps the collected counts', () => {
   const script = [
+    'export NBSTART_LOG_FORMAT=pretty', // names the hook of each line
     'NBSTART_METRICS_CELLS=yes /usr/local/bin/nbstart true 2>/dev/null',
     'echo counted > /var/log/nbstart/cells.jsonl',
     'NBSTART_METRICS_CELLS=yes /usr/local/bin/nbstart true 2>/tmp/2.log; grep -c "\\[metrics\\]" /tmp/2.log',

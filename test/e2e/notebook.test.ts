@@ -20,7 +20,7 @@ test('JupyterLab runs as the person and saves files as them', async () => {
     const version = await jupyterVersion(api);
     const logs = podman(['logs', name]);
     assert.ok(version, `no answer on ${api}\n${logs.stdout}\n${logs.stderr}`);
-    assert.match(logs.stderr, /exec start-notebook\.py .* as alice \(uid 1010, gid 1010\) in \/home\/alice/);
+    assert.match(logs.stderr, /alice is uid 1010, gid 1010, groups [0-9,]+; starting in \/home\/alice\nINFO\[[^\]]*\] Running as alice: start-notebook\.py /);
     assert.match(logs.stderr, /^Executing: jupyter lab --ServerApp\.ip=127\.0\.0\.1 --ServerApp\.port=\d+$/m);
     assert.match(version!, /^2\.\d+\.\d+$/, 'Jupyter Server 2');
     const put = await fetch(`${api}/contents/hello.txt`, {

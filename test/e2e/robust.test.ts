@@ -21,7 +21,7 @@ const ALICE = { NB_USER: 'alice', NB_UID: '1010', NB_GID: '1020', NBSTART_GROUPS
 const ALICE_ID = 'uid=1010(alice) gid=1020(alice) groups=1020(alice),100(users),3000(physics)';
 
 /** nbstart's log lines at WARN level. */
-const warnings = (r: Result): string[] => r.stderr.split('\n').filter((l) => / WARN: |"level":40/.test(l));
+const warnings = (r: Result): string[] => r.stderr.split('\n').filter((l) => /^WARNING\[|"level":40/.test(l));
 /** Runs nbstart through a shell entrypoint that hashes the account files before and after. */
 const HASHED = (cmd: string): string[] => ['-c', `h() { cat /etc/passwd /etc/group /etc/shadow /etc/gshadow | sha256sum; ls -A /etc | sha256sum; }; a=$(h); ${cmd}; rc=$?; b=$(h); echo "rc=$rc same=$([ "$a" = "$b" ] && echo yes || echo no)"`];
 
@@ -39,8 +39,8 @@ test('only SETUID+SETGID, no-new-privileges: full identity change, no capabiliti
     'alice:x:1010:1020::/home/alice:/bin/bash', '/home/alice', 'home-writable', '0', '',
   ].join('\n'), show(r));
   // The home stays the template's (group-writable through users, as docker-stacks makes it).
-  assert.deepEqual(warnings(r).map((l) => l.replace(/^.*WARN: /, '')), [
-    '[home] without CAP_CHOWN the files in /home/alice keep their owner 1000:100 instead of following alice to 1010:1020 (add CHOWN to the container\'s capabilities)',
+  assert.deepEqual(warnings(r).map((l) => l.replace(/^WARNING\[[^\]]*\] /, '')), [
+    'without CAP_CHOWN the files in /home/alice keep their owner 1000:100 instead of following alice to 1010:1020 (add CHOWN to the container\'s capabilities)',
   ], show(r));
 });
 
@@ -81,8 +81,8 @@ test('read-only root, started as root: ids applied, names through nss_wrapper, a
   ].join('\n'), show(r));
   const w = warnings(r);
   assert.equal(w.length, 2, show(r));
-  assert.match(w[0]!, /\[home\] \/home is on a read-only filesystem, so \/home\/alice cannot be created; HOME is \/tmp\/nbstart-home-1010, which is lost when the container stops/);
-  assert.match(w[1]!, /\[accounts\] \/etc\/passwd is on a read-only filesystem: \/etc is left as it is, and alice \(1010:1020\) with the groups reaches the hooks and the command through libnss_wrapper/);
+  assert.match(w[0]!, /\/home is on a read-only filesystem, so \/home\/alice cannot be created; HOME is \/tmp\/nbstart-home-1010, which is lost when the container stops/);
+  assert.match(w[1]!, /\/etc\/passwd is on a read-only filesystem: \/etc is left as it is, and alice \(1010:1020\) with the groups reaches the hooks and the command through libnss_wrapper/);
 });
 
 test('read-only root with a volume at the template home (z2jh\'s home PVC): that home is HOME', () => {
@@ -166,7 +166,7 @@ for (const d of DEGRADED) {
     assert.deepEqual(lines.slice(0, 3), ['/home/alice', 'alice', 'Your home directory /mnt/home/alice could not be used when this notebook server started:'], show(r));
     assert.match(lines[3]!, d.cause, show(r));
     assert.deepEqual(lines.slice(4), ['alice', 'unset', ''], show(r));
-    const errors = r.stderr.split('\n').filter((l) => / ERROR: /.test(l));
+    const errors = r.stderr.split('\n').filter((l) => /^ERROR\[/.test(l));
     assert.equal(errors.length, 1, show(r));
     assert.match(errors[0]!, /user-phase set-up failed; the command starts anyway: hook home-links: /, show(r));
   });

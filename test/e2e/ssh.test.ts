@@ -79,22 +79,22 @@ const BAD: { name: string; ini: () => string; line: () => RegExp }[] = [
   {
     name: 'a malformed host key (next to a valid section)',
     ini: () => `${gitlabSection(server.hostKey.slice(0, -6))}[ssh.github]\nhostname = github.com\nhost_key = ${server.hostKey}\n`,
-    line: () => new RegExp(`ERROR: \\[ssh\\.gitlab\\] host_key in /etc/nbstart/nbstart\\.ini: .*got "${escape(server.hostKey.slice(0, -6))}"; fix: `),
+    line: () => new RegExp(`ERROR\\[[^\\]]*\\] \\[ssh\\.gitlab\\] host_key in /etc/nbstart/nbstart\\.ini: .*got "${escape(server.hostKey.slice(0, -6))}"; fix: `),
   },
   {
     name: 'a host key of another type than declared',
     ini: () => gitlabSection(`ssh-rsa ${server.hostKey.split(' ')[1]}`),
-    line: () => /ERROR: \[ssh\.gitlab\] host_key in \/etc\/nbstart\/nbstart\.ini: declares ssh-rsa but the base64 blob holds a ssh-ed25519 key, got "ssh-rsa AAAA/,
+    line: () => /ERROR\[[^\]]*\] \[ssh\.gitlab\] host_key in \/etc\/nbstart\/nbstart\.ini: declares ssh-rsa but the base64 blob holds a ssh-ed25519 key, got "ssh-rsa AAAA/,
   },
   {
     name: 'an unknown key in [ssh.gitlab]',
     ini: () => gitlabSection(server.hostKey, 'hostnmae = git.example.com\n'),
-    line: () => /ERROR: \[ssh\.gitlab\] hostnmae in \/etc\/nbstart\/nbstart\.ini: is not a known key \(did you mean "hostname"\?\), got "git\.example\.com"; fix: use one of host, hostname, port, user, host_key, identity_file$/m,
+    line: () => /ERROR\[[^\]]*\] \[ssh\.gitlab\] hostnmae in \/etc\/nbstart\/nbstart\.ini: is not a known key \(did you mean "hostname"\?\), got "git\.example\.com"; fix: use one of host, hostname, port, user, host_key, identity_file$/m,
   },
   {
     name: 'a section without host_key',
     ini: () => `[ssh.gitlab]\nhostname = 127.0.0.1\n`,
-    line: () => /ERROR: \[ssh\.gitlab\] host_key in \/etc\/nbstart\/nbstart\.ini: is missing/,
+    line: () => /ERROR\[[^\]]*\] \[ssh\.gitlab\] host_key in \/etc\/nbstart\/nbstart\.ini: is missing/,
   },
 ];
 

@@ -18,7 +18,7 @@ test('TensorFlow computes as the person the container was started for', () => {
   const r = run({ image: TENSORFLOW_CPU, user: 'root', env: { NB_USER: 'alice', NB_UID: '1010', ...QUIET }, command: ['python', '-c', COMPUTE] });
   assert.equal(r.code, 0, show(r));
   assert.equal(r.stdout, 'alice 1010 54.0 0\n', show(r));
-  assert.match(r.stderr, /exec python -c .* as alice \(uid 1010, gid 100\)/);
+  assert.match(r.stderr, /alice is uid 1010, gid 100, groups 100; starting in [^\n]*\nINFO\[[^\]]*\] Running as alice: python -c /);
 });
 
 test('the kernel "Python 3 (TensorFlow CPU)" runs a TensorFlow cell sent through the server', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { prettyFactory } from 'pino-pretty';
-import { prettyLine } from '../../src/log.ts';
+import { effectiveLevel, isQuiet, prettyLine } from '../../src/log.ts';
 
 // prettyLine replaced pino-pretty (too slow to set up in a container start); it must print exactly
 // what pino-pretty printed with the options nbstart used, for real pino lines.
@@ -31,3 +31,11 @@ for (const colorize of [false, true]) {
     for (const line of pinoLines()) assert.equal(prettyLine(line, colorize), pretty(line), line);
   });
 }
+
+test('JUPYTER_DOCKER_STACKS_QUIET: any non-empty value keeps warnings and errors only, as in docker-stacks', () => {
+  assert.equal(isQuiet({}), false);
+  assert.equal(isQuiet({ JUPYTER_DOCKER_STACKS_QUIET: '' }), false);
+  for (const v of ['1', 'yes', '0']) assert.equal(isQuiet({ JUPYTER_DOCKER_STACKS_QUIET: v }), true, v);
+  assert.deepEqual((['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const).map((l) => effectiveLevel(l, true)), ['warn', 'warn', 'warn', 'warn', 'error', 'fatal', 'silent']);
+  assert.equal(effectiveLevel('debug', false), 'debug');
+});
