@@ -73,3 +73,8 @@ export function captureLog(level: 'trace' | 'debug' | 'info' = 'debug'): { log: 
   } });
   return { log, lines, msgs: (lvl) => lines.filter((l) => lvl === undefined || l.level === lvl).map((l) => l.msg) };
 }
+
+/** For `test(name, { skip: rootOnly(why) }, ...)`: false as root, else the reason the test needs root. */
+export function rootOnly(why: string): string | false {
+  return process.getuid?.() === 0 ? false : `needs root: ${why}`;
+}

@@ -6,14 +6,14 @@ import { ENABLE_JSON, LABEL_ENABLE_FILE, LABEL_EXTENSION_DIR, label, labelCss, M
 import { planHooks, type Planned } from '../../../src/pipeline.ts';
 import { apply } from '../../../src/plan/apply.ts';
 import { createLogger } from '../../../src/log.ts';
-import { fileWrites } from '../helpers.ts';
+import { fileWrites, rootOnly } from '../helpers.ts';
 import { rootContext } from './context.ts';
 
 const CSS = `${LABEL_EXTENSION_DIR}/label.css`;
 const JS = `${LABEL_EXTENSION_DIR}/main.js`;
 const rel = (p: string): string => p.slice(1);
 
-test('a label writes the extension, its stylesheet and the enabling drop-in, creating system dirs', async () => {
+test('a label writes the extension, its stylesheet and the enabling drop-in, creating system dirs', { skip: rootOnly('system directories of root\'s') }, async () => {
   const ctx = rootContext({ NBSTART_LABEL: 'Course <101>', NBSTART_LABEL_COLOR: 'navy' }, { 'etc/': '', 'usr/local/share/': '' });
   const plan = await label.plan(ctx);
   const mkdirs = plan.ops.filter((o) => o.kind === 'mkdir').map((o) => o.kind === 'mkdir' && o.path);
@@ -29,7 +29,7 @@ test('a label writes the extension, its stylesheet and the enabling drop-in, cre
   assert.deepEqual(JSON.parse(ENABLE_JSON), { load_extensions: { 'nbstart-label/main': true } });
 });
 
-test('converges: applied once, the next plan is empty; a changed text rewrites only the stylesheet', async () => {
+test('converges: applied once, the next plan is empty; a changed text rewrites only the stylesheet', { skip: rootOnly('system directories of root\'s') }, async () => {
   const ctx = rootContext({ NBSTART_LABEL: 'A' });
   await apply((await label.plan(ctx)).ops, { root: ctx.fs.root, state: { env: {}, cwd: '/' }, log: createLogger('silent', 'json'), scripts: { timeoutMs: 0, onFailure: () => 'continue' } });
   assert.equal(fs.readFileSync(path.join(ctx.fs.root, JS), 'utf8'), MAIN_JS);
@@ -49,7 +49,7 @@ test('without a label the files are removed, and nothing happens when they are a
   assert.deepEqual(await label.plan(rootContext({ NBSTART_LABEL: '  ' })), { ops: [], notes: [] });
 });
 
-test('root will not write through a directory someone else could change', async () => {
+test('root will not write through a directory someone else could change', { skip: rootOnly('system directories of root\'s') }, async () => {
   const ctx = rootContext({ NBSTART_LABEL: 'A' }, { 'etc/jupyter/': '' });
   fs.chmodSync(path.join(ctx.fs.root, 'etc/jupyter'), 0o777);
   const plan = await label.plan(ctx);
