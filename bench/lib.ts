@@ -100,6 +100,11 @@ export function requireFile(rel: string, hint: string): string {
   return p;
 }
 
+/** Copies for `podman cp`: bench/NAME → /bench/NAME, with the shared round loop (alternate-lib.sh). */
+export function benchScripts(...names: readonly string[]): [string, string][] {
+  return ['alternate-lib.sh', ...names].map((n): [string, string] => [path.join(REPO, 'bench', n), `/bench/${n}`]);
+}
+
 /** The median of a non-empty list. */
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -17,6 +17,8 @@ export interface Facts {
   readonly status: ProcStatus;
   /** The mount table, from /proc/self/mountinfo; undefined when it cannot be read. */
   readonly mounts: readonly Mount[] | undefined;
+  /** /proc/self/cgroup and /proc/self/status as text, for the cgroup limits (src/system/cgroup.ts). */
+  readonly proc: { readonly cgroup: string | undefined; readonly status: string | undefined };
   /** The working directory nbstart started in, or / when it has vanished. */
   readonly cwd: string;
   /** 16 random hex digits for names nobody may guess (a fresh private directory in a shared /tmp). */
@@ -40,6 +42,7 @@ export function readFacts(fs: ReadFs): Facts {
     groups: process.getgroups!(),
     status: status === undefined ? { noNewPrivs: false } : parseStatus(status),
     mounts: mountinfo === undefined ? undefined : parseMountinfo(mountinfo),
+    proc: { cgroup: fs.readText('/proc/self/cgroup'), status },
     cwd,
     nonce: randomBytes(8).toString('hex'),
   };

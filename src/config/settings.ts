@@ -5,6 +5,7 @@
 import { labelColor, labelText, DEFAULT_LABEL_COLOR } from './label.ts';
 import { DEFAULT_METRICS_PATH, METRICS_FORMATS, metricsFormats, metricsPath } from './metrics.ts';
 import * as p from './parsers.ts';
+import { threads } from './resources.ts';
 import { LOG_FORMATS, LOG_LEVELS } from './types.ts';
 
 export interface Setting<T = unknown> {
@@ -77,12 +78,15 @@ export const SETTINGS = [
   row({ key: 'exec.umask', env: ['NB_UMASK'], default: 'inherited (usually 022)', doc: 'octal umask for hooks and the command', parse: p.umask }),
   row({ key: 'exec.unset', env: ['JUPYTER_ENV_VARS_TO_UNSET'], default: '(empty)', doc: 'comma-separated variables removed before exec', parse: p.variableNames, value: [] }),
   // [label]: a text strip beside the Jupyter logo (issue 9)
-  row({ key: 'label.text', env: ['NBSTART_LABEL'], default: '(empty: no label)', doc: 'text shown beside the logo of the classic notebook UI; at most 64 characters, no control characters', parse: labelText }),
+  row({ key: 'label.text', env: ['NBSTART_LABEL'], default: '(empty: no label)', doc: 'text shown beside the logo of JupyterLab and Notebook 7; at most 64 characters, no control characters', parse: labelText }),
   row({ key: 'label.color', env: ['NBSTART_LABEL_COLOR'], default: '#f37726', doc: 'background of the label: #rgb, #rrggbb or a basic CSS colour name (red, navy, teal, ...)', parse: labelColor, value: DEFAULT_LABEL_COLOR }),
   // [metrics]: cells-run counting in IPython kernels (issue 9)
   row({ key: 'metrics.cells', env: ['NBSTART_METRICS_CELLS'], default: 'no', doc: 'yes: IPython kernels count executed cells per kernel and notebook (system-wide /etc/ipython config)', parse: p.bool, value: false }),
   row({ key: 'metrics.path', env: ['NBSTART_METRICS_PATH'], default: '/var/log/nbstart', doc: 'directory (made for the user) for cells.jsonl and cells-<kernel>.prom', parse: metricsPath, value: DEFAULT_METRICS_PATH }),
   row({ key: 'metrics.formats', env: ['NBSTART_METRICS_FORMATS'], default: 'jsonl,prometheus', doc: 'comma-separated: jsonl (one line per cell), prometheus (textfile-collector file per kernel)', parse: metricsFormats, value: [...METRICS_FORMATS] }),
+  // [resources]: the container's CPU and memory limits, read from its cgroup (issue 18)
+  row({ key: 'resources.threads', env: ['NBSTART_THREADS'], default: 'auto', doc: 'auto: OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS, VECLIB_MAXIMUM_THREADS, NUMEXPR_MAX_THREADS = the CPU limit rounded up, when limited; no: none; N: N. A value already set wins', parse: threads, value: 'auto' }),
+  row({ key: 'resources.export_limits', env: ['NBSTART_EXPORT_LIMITS'], default: 'yes', doc: 'yes: CPU_LIMIT (cores, e.g. 1.5) and MEM_LIMIT (bytes) from the cgroup, when limited and not already set', parse: p.bool, value: true }),
   // [log]
   row({ key: 'log.level', env: ['NBSTART_LOG_LEVEL'], flag: '--log-level', default: 'info', doc: 'trace, debug, info, warn, error, fatal or silent', parse: p.oneOf(LOG_LEVELS, 'info'), value: 'info' }),
   row({ key: 'log.format', env: ['NBSTART_LOG_FORMAT'], flag: '--log-format', default: 'pretty', doc: 'pretty (coloured on a terminal) or json', parse: p.oneOf(LOG_FORMATS, 'json or pretty', 'expected pretty or json'), value: 'pretty' }),

@@ -25,6 +25,14 @@ export interface MetricsConfig {
   readonly formats: readonly MetricsFormat[];
 }
 
+/** [resources] threads: the CPU limit rounded up, no caps, or that many threads. */
+export type Threads = 'auto' | 'no' | number;
+
+export interface ResourcesConfig {
+  readonly threads: Threads;
+  readonly exportLimits: boolean;
+}
+
 export interface ChownOptions {
   readonly recursive: boolean;
 }
@@ -87,6 +95,7 @@ export interface Config {
   readonly ssh: readonly SshServer[];
   readonly label: LabelConfig;
   readonly metrics: MetricsConfig;
+  readonly resources: ResourcesConfig;
   /** Where each setting's value came from, for messages that name it. */
   readonly origins: ReadonlyMap<string, string>;
 }

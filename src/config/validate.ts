@@ -59,6 +59,7 @@ export function validate(raw: RawConfig, problems: ProblemList, env: ParseEnv): 
     ssh: validateSsh(raw, problems),
     label: { ...defined('text', labelText), color: v('label.color') },
     metrics: { cells: v('metrics.cells'), path: v('metrics.path'), formats: v('metrics.formats') },
+    resources: { threads: v('resources.threads'), exportLimits: v('resources.export_limits') },
     origins: new Map([...raw].map(([k, r]) => [k, r.origin])),
   };
 }

@@ -9,10 +9,11 @@
 //   accounts     /etc/passwd, group, shadow, gshadow, nbstart-user: one step (or nss_wrapper in /tmp)
 //   sudo         /etc/sudoers.d/nbstart (GRANT_SUDO)
 //   ssh          /etc/ssh/ssh_known_hosts, /etc/ssh/ssh_config.d/nbstart.conf ([ssh.*])
-//   label        /etc/jupyter and /usr/local/share/jupyter: the UI label (NBSTART_LABEL)
+//   label        /usr/local/etc/jupyter/labconfig/page_config.d: the UI label (NBSTART_LABEL)
 //   metrics      /etc/ipython/ipython_kernel_config.py and the metrics directory ([metrics])
 //   chown        owners in CHOWN_HOME / CHOWN_EXTRA trees
 //   nss-wrapper  a start as another uid: passwd and group for libnss_wrapper in /tmp
+//   resources    the command's environment: CPU_LIMIT, MEM_LIMIT, thread caps from the cgroup
 //   environment  the command's environment: HOME, USER, SHELL, NB_*, NB_UMASK, unsets
 //   root-dirs    the image's before-notebook.d scripts, in root's world
 // user phase, after the drop, as the person:
@@ -20,7 +21,8 @@
 //   user-dirs    [hooks] as_user scripts of root_dirs, then [hooks] user_dirs scripts
 // `home` runs before `accounts` so that a crash between them converges on restart: the home's
 // ownership is refitted while /etc/passwd still names the old uid. `label` and `metrics` write before
-// `chown` may hand a tree to the person: no root write follows a chown of the same tree.
+// `chown` may hand a tree to the person: no root write follows a chown of the same tree. `resources`
+// runs before `environment` so that JUPYTER_ENV_VARS_TO_UNSET can remove what it exports.
 
 import type { Config } from '../config/types.ts';
 import { accounts } from './accounts.ts';
@@ -32,6 +34,7 @@ import { homeLinks } from './home-links.ts';
 import { label } from './label.ts';
 import { metrics } from './metrics.ts';
 import { nssWrapper } from './nss-wrapper.ts';
+import { resources } from './resources.ts';
 import { rootDirs } from './root-dirs.ts';
 import { startDirs } from './start-dirs.ts';
 import { ssh } from './ssh.ts';
@@ -39,7 +42,7 @@ import { sudo } from './sudo.ts';
 import { userDirs } from './user-dirs.ts';
 
 export const START_HOOKS: readonly Hook<StartContext>[] = [startDirs];
-export const ROOT_HOOKS: readonly Hook[] = [home, accounts, sudo, ssh, label, metrics, chown, nssWrapper, environment, rootDirs];
+export const ROOT_HOOKS: readonly Hook[] = [home, accounts, sudo, ssh, label, metrics, chown, nssWrapper, resources, environment, rootDirs];
 export const USER_HOOKS: readonly Hook[] = [homeLinks, userDirs];
 
 /** Every built-in hook's name, in run order. */

@@ -6,10 +6,12 @@
 
 export interface Mount {
   readonly point: string;
+  /** The directory of the filesystem mounted there (a bind mount's or a cgroup's own path). */
+  readonly root: string;
   /** The mount or its filesystem is read-only. */
   readonly readOnly: boolean;
   readonly fstype: string;
-  /** The filesystem's own options (the field after the source), e.g. overlayfs' redirect_dir=on. */
+  /** The filesystem's own options (the field after the source): overlayfs' redirect_dir=on, cgroup v1's controllers. */
   readonly superOptions: readonly string[];
 }
 
@@ -27,7 +29,7 @@ export function parseMountinfo(text: string): Mount[] {
     if (f.length < 10 || sep < 0 || f[sep + 1] === undefined) continue;
     const opts = f[5]!.split(',');
     const superOpts = (f[sep + 3] ?? '').split(',');
-    out.push({ point: unescape(f[4]!), readOnly: opts.includes('ro') || superOpts.includes('ro'), fstype: f[sep + 1]!, superOptions: superOpts });
+    out.push({ point: unescape(f[4]!), root: unescape(f[3]!), readOnly: opts.includes('ro') || superOpts.includes('ro'), fstype: f[sep + 1]!, superOptions: superOpts });
   }
   return out;
 }

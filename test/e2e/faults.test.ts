@@ -30,7 +30,7 @@ test('a full /etc: exit 1 naming the disk, and every account file byte-identical
   ].join('\n');
   const r = run({ image: FOUNDATION, user: '0:0', env: { ...ALICE, GRANT_SUDO: 'yes' }, extra: ['--tmpfs', '/etc:rw,size=4m', '--entrypoint', 'sh'], command: ['-c', script] });
   assert.equal(r.stdout, 'rc=1 same=yes temps=0\n', show(r));
-  assert.match(r.stderr, /hook accounts: write \/etc\/group: .*no space left on device.*\(nothing written: \/etc\/passwd, \/etc\/group, \/etc\/shadow, \/etc\/gshadow are as they were\)/, show(r));
+  assert.match(r.stderr, /hook accounts: write \/etc\/group: .*no space left on device.*\(nothing written: \/etc\/passwd, \/etc\/group, \/etc\/shadow, \/etc\/gshadow, \/etc\/nbstart-user are as they were\)/, show(r));
 });
 
 test('kill -9 at random moments: passwd, group and sudoers are each either fully old or fully new; the next start leaves no temp file', () => {

@@ -35,7 +35,8 @@ const CASES: GroupCase[] = [
   {
     name: 'canonical auth_state from a mounted file wins over the image\'s NB_UID',
     file: { name: 'canonical.json', doc: { name: 'alice', uid: 1010, gid: 1010, groups: [{ name: 'physics', gid: 3000 }, { name: 'Data Science', gid: 3001 }, { name: 'staff-ldap', gid: 50 }] } },
-    env: { NB_UID: '1000' }, command: ['sh', '-c', 'id; echo "$NB_USER $NB_UID $NB_GID"'],
+    // gid 50 is the image's staff group, a privileged one: the image allows it ([groups] allow_gids).
+    env: { NB_UID: '1000', NBSTART_ALLOW_GIDS: '50' }, command: ['sh', '-c', 'id; echo "$NB_USER $NB_UID $NB_GID"'],
     stdout: 'uid=1010(alice) gid=1010(alice) groups=1010(alice),50(staff),100(users),3000(physics),3001(data_science)\nalice 1010 1010\n',
     stderr: [/gid 50 is "staff" in the image; kept that name/, /"Data Science" is not a valid group name; using "data_science"/],
   },

@@ -126,7 +126,8 @@ for (const c of AUTH_CASES) {
 // Root never follows what a user planted. The image has /home/jovyan/.bashrc -> /etc/shadow,
 // /home/jovyan/link -> /etc and /home/jovyan/work -> /etc made by the user, /opt/work ->
 // /home/jovyan/work made by root, and /etc/.passwd.nbstart-tmp -> /etc/shadow.
-const ETC_SNAPSHOT = 'snap() { find /etc -xdev -path /etc/.passwd.nbstart-tmp -prune -o -printf "%u:%g %m %p\\n" | sort | sha256sum; }';
+// (/etc/nbstart-user is nbstart's own new file, the record of the refit: everything else must stay.)
+const ETC_SNAPSHOT = 'snap() { find /etc -xdev \\( -path /etc/.passwd.nbstart-tmp -o -path /etc/nbstart-user \\) -prune -o -printf "%u:%g %m %p\\n" | sort | sha256sum; }';
 
 test('planted links in the home, through CHOWN_HOME -R and CHOWN_EXTRA -R: /etc keeps every owner and mode, shadow its content, the links change owner', () => {
   const script = [

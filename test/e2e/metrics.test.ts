@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { CLASSIC_NOTEBOOK } from './lib/images.ts';
+import { BASE_NOTEBOOK } from './lib/images.ts';
 import { REPO, run, show } from './lib/podman.ts';
 
 interface Record_ {
@@ -27,7 +27,7 @@ const SCRIPT = path.join(REPO, 'test/e2e/files/run-cells.py');
 
 function runCells(env: Record<string, string>, plan: Record<string, [number, number]>, after = 'true'): { report: Report; tail: string; shown: string } {
   const cmd = `python3 /t/run-cells.py '${JSON.stringify(plan)}' 2>/tmp/kernels.log; ${after}`;
-  const r = run({ image: CLASSIC_NOTEBOOK, user: 'root', env: { NB_USER: 'alice', NB_UID: '1010', ...env }, volumes: [`${SCRIPT}:/t/run-cells.py:ro`], command: ['sh', '-c', cmd] });
+  const r = run({ image: BASE_NOTEBOOK, user: 'root', env: { NB_USER: 'alice', NB_UID: '1010', ...env }, volumes: [`${SCRIPT}:/t/run-cells.py:ro`], command: ['sh', '-c', cmd] });
   const [first, ...rest] = r.stdout.split('\n');
   assert.equal(r.code, 0, show(r));
   return { report: JSON.parse(first!) as Report, tail: rest.join('\n'), shown: show(r) };
@@ -76,12 +76,12 @@ test('hooks converge: turning metrics off removes nbstart\'s config and keeps th
     'NBSTART_METRICS_CELLS=no /usr/local/bin/nbstart true 2>/dev/null',
     'test -e /etc/ipython/ipython_kernel_config.py && echo config-left || echo config-removed; cat /var/log/nbstart/cells.jsonl',
   ].join('; ');
-  const r = run({ image: CLASSIC_NOTEBOOK, user: 'root', extra: ['--entrypoint', 'sh'], command: ['-c', script] });
+  const r = run({ image: BASE_NOTEBOOK, user: 'root', extra: ['--entrypoint', 'sh'], command: ['-c', script] });
   assert.equal(r.stdout, '0\nconfig-removed\ncounted\n', show(r));
 });
 
 test('a bad metrics setting stops the start with one line naming it', () => {
-  const r = run({ image: CLASSIC_NOTEBOOK, user: 'root', env: { NBSTART_METRICS_CELLS: 'yes', NBSTART_METRICS_PATH: 'relative/dir' }, command: ['true'] });
+  const r = run({ image: BASE_NOTEBOOK, user: 'root', env: { NBSTART_METRICS_CELLS: 'yes', NBSTART_METRICS_PATH: 'relative/dir' }, command: ['true'] });
   assert.equal(r.code, 1, show(r));
   assert.match(r.stderr, /NBSTART_METRICS_PATH: the metrics directory must be an absolute path, got "relative\/dir"/);
 });

@@ -109,16 +109,18 @@ CASES.forEach((c, i) => {
 });
 
 test('read-only /etc/passwd and /etc/group that are already right (ConfigMap): nothing written, nothing said', () => {
-  // The files nbstart itself writes for alice, taken from a first container.
-  const gen = run({ image: FOUNDATION, user: 'root', env: { NB_USER: 'alice', NB_UID: '1010' }, command: sh('cat /etc/passwd; echo =====; cat /etc/group') });
+  // The files nbstart itself writes for alice, taken from a first container (the record of which
+  // entry the template became, /etc/nbstart-user, with them).
+  const gen = run({ image: FOUNDATION, user: 'root', env: { NB_USER: 'alice', NB_UID: '1010' }, command: sh('cat /etc/passwd; echo =====; cat /etc/group; echo =====; cat /etc/nbstart-user') });
   assert.equal(gen.code, 0, show(gen));
-  const [passwd, group] = gen.stdout.split('=====\n');
+  const [passwd, group, record] = gen.stdout.split('=====\n');
   assert.match(passwd!, /^alice:x:1010:100::\/home\/alice:\/bin\/bash$/m);
   const dir = fs.mkdtempSync(path.join(base, 'configmap-'));
   fs.chmodSync(dir, 0o755);
   fs.writeFileSync(path.join(dir, 'passwd'), passwd!, { mode: 0o644 });
   fs.writeFileSync(path.join(dir, 'group'), group!, { mode: 0o644 });
-  const volumes = [`${dir}/passwd:/etc/passwd:ro`, `${dir}/group:/etc/group:ro`];
+  fs.writeFileSync(path.join(dir, 'nbstart-user'), record!, { mode: 0o644 });
+  const volumes = [`${dir}/passwd:/etc/passwd:ro`, `${dir}/group:/etc/group:ro`, `${dir}/nbstart-user:/etc/nbstart-user:ro`];
   const r = run({ image: FOUNDATION, user: 'root', env: { NB_USER: 'alice', NB_UID: '1010' }, volumes, extra: MINIMAL, command: sh('id; echo "$HOME"; echo "${LD_PRELOAD-no preload}"') });
   assert.equal(r.code, 0, show(r));
   assert.equal(r.stdout, 'uid=1010(alice) gid=100(users) groups=100(users)\n/home/alice\nno preload\n', show(r));

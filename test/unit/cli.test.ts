@@ -42,8 +42,8 @@ test('options still go through yargs: flags, --help, --version, unknown options,
   const help = await parseCli(['--help']);
   assert.equal(help.kind === 'exit' && help.code, 0);
   assert.match(help.kind === 'exit' ? help.out : '', /^Usage: nbstart/);
-  const version = await parseCli(['--version']);
-  assert.equal(version.kind === 'exit' && version.out.trim(), '0.1.0');
+  const version = await parseCli(['--log-level=info', '--version']);
+  assert.equal(version.kind === 'exit' && version.out, `nbstart 0.1.0 (node ${process.versions.node}, commit unknown)\n`);
   const bogus = await parseCli(['--bogus']);
   assert.equal(bogus.kind === 'exit' && bogus.code, 2);
   const bad = await parseCli(['--log-level', 'loud']);
@@ -60,4 +60,16 @@ test('a subcommand after an option with a value is still the subcommand', async 
   }
   const c = await parseCli(['--config', '/x.ini', 'check']);
   assert.ok(c.kind === 'ok' && c.cli.action === 'check' && c.cli.config === '/x.ini');
+});
+
+test('--version and --version --json need no yargs and say the same as through it', async () => {
+  const text = await parseCli(['--version']);
+  assert.deepEqual(text, { kind: 'exit', code: 0, out: `nbstart 0.1.0 (node ${process.versions.node}, commit unknown)\n`, err: '' });
+  for (const argv of [['--version', '--json'], ['--json', '--version'], ['--log-format=json', '--version', '--json']]) {
+    const r = await parseCli(argv);
+    assert.equal(r.kind, 'exit');
+    if (r.kind === 'exit') assert.deepEqual(JSON.parse(r.out), { version: '0.1.0', node: process.versions.node, commit: 'unknown' }, JSON.stringify(argv));
+  }
+  const command = await parseCli(['echo', '--version']);
+  assert.ok(command.kind === 'ok' && command.cli.command.join(' ') === 'echo --version', 'a command\'s own --version is left to it');
 });

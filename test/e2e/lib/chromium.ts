@@ -1,16 +1,12 @@
-// Headless Chromium on the host against a server on 127.0.0.1: a screenshot or the DOM after scripts
-// ran. Every run gets a new empty profile and no network beyond what the page itself asks for.
+// Headless Chromium (Debian's /usr/bin/chromium) on the host against a server on 127.0.0.1, driven
+// with playwright-core over the DevTools protocol: JupyterLab and Notebook 7 build their page in the
+// browser from many modules loaded one after another, so a test waits for what it looks for (an
+// element, or the app's shell when it checks that something is absent) instead of guessing a time
+// budget, then reads the DOM and takes a screenshot. Each page gets a fresh, empty browser context.
 
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-
-const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-default-apps', '--disable-extensions', '--hide-scrollbars', '--mute-audio',
-];
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** The Chromium binary, or a message saying how to get it. */
 export function chromiumPath(): string {
@@ -18,31 +14,37 @@ export function chromiumPath(): string {
   throw new Error('chromium is not installed: run bash test/e2e/setup.sh (it installs Debian\'s chromium)');
 }
 
-function chromium(args: readonly string[]): string {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'nbstart-chromium-'));
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-default-apps', '--hide-scrollbars', '--mute-audio'];
+
+/** Starts the browser (bounded start); close it with `browser.close()`. */
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: ARGS, timeout: 60_000 });
+}
+
+export interface Visit<T> {
+  /** What `inspect` returned. */
+  readonly result: T;
+  /** Where the screenshot went. */
+  readonly file: string;
+}
+
+/**
+ * Opens `url` at 1200x600 in a new context, waits up to 60 s for `ready` (a CSS selector) to be visible, runs
+ * `inspect` in the page, saves a screenshot to `file` and closes the context.
+ */
+export async function visit<T>(browser: Browser, url: string, ready: string, file: string, inspect: (page: Page) => Promise<T>): Promise<Visit<T>> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 600 } });
   try {
-    // --virtual-time-budget lets require.js load the page's modules and nbextensions before the
-    // capture; the timeout bounds the whole run.
-    const r = spawnSync(chromiumPath(), [...FLAGS, `--user-data-dir=${profile}`, '--virtual-time-budget=15000', ...args], {
-      encoding: 'utf8', timeout: 90_000, maxBuffer: 64 * 1024 * 1024,
-    });
-    if (r.error) throw r.error;
-    if (r.status !== 0) throw new Error(`chromium exited ${r.status}: ${r.stderr.split('\n').filter((l) => !/dbus|Fontconfig/.test(l)).join('\n')}`);
-    return r.stdout;
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    await page.goto(url);
+    await page.waitForSelector(ready, { state: 'visible' });
+    const result = await inspect(page);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await page.screenshot({ path: file });
+    return { result, file };
   } finally {
-    fs.rmSync(profile, { recursive: true, force: true });
+    await context.close();
   }
-}
-
-/** Saves a PNG of `url` at `width`x`height` to `file`. */
-export function screenshot(url: string, file: string, width = 1100, height = 500): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.rmSync(file, { force: true });
-  chromium([`--window-size=${width},${height}`, `--screenshot=${file}`, url]);
-  if (!fs.existsSync(file)) throw new Error(`chromium wrote no screenshot to ${file}`);
-}
-
-/** The serialized DOM of `url` after its scripts ran. */
-export function dumpDom(url: string): string {
-  return chromium(['--dump-dom', url]);
 }

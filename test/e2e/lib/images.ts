@@ -7,17 +7,32 @@ import { BASE_IMAGE, buildImage } from './podman.ts';
 const TAG = process.env['NBSTART_E2E_TAG'] || 'test';
 export const FOUNDATION = `localhost/nbstart-foundation:${TAG}`;
 export const BASE_NOTEBOOK = `localhost/nbstart-base-notebook:${TAG}`;
-export const HUB_NOTEBOOK = `localhost/nbstart-hub-notebook:${TAG}`;
+/** The image a JupyterHub spawns: base-notebook, as in docker-stacks (jupyterhub-singleuser is in it). */
+export const HUB_NOTEBOOK = BASE_NOTEBOOK;
 export const PLAIN_STACKS = `localhost/nbstart-plain-stacks:${TAG}`;
 export const SHIMMED = `localhost/nbstart-plain-stacks-shim:${TAG}`;
-export const CLASSIC_NOTEBOOK = `localhost/nbstart-classic-notebook:${TAG}`;
+/** base-notebook with numpy and threadpoolctl, for the resources test's kernel. */
+export const NUMPY_NOTEBOOK = `localhost/nbstart-numpy-notebook:${TAG}`;
+
+/** What base-notebook installs from PyPI. */
+export const BASE_NOTEBOOK_WHEELS = {
+  name: 'base-notebook',
+  requirements: ['docker-stacks/base-notebook/requirements.txt'],
+  constraints: ['docker-stacks/base-notebook/constraints.txt'],
+} as const;
 
 /** Builds every test image (in dependency order). */
 export function buildAll(): void {
-  buildImage({ tag: FOUNDATION, dockerfile: 'docker-stacks/foundation/Dockerfile', inputs: ['docker-stacks/foundation', 'dist/nbstart', 'shim-layer/rootfs/usr/local/lib/nbstart'], buildArgs: { BASE_IMAGE }, from: [BASE_IMAGE] });
-  buildImage({ tag: BASE_NOTEBOOK, dockerfile: 'docker-stacks/base-notebook/Dockerfile', inputs: ['docker-stacks/base-notebook'], buildArgs: { BASE_IMAGE: FOUNDATION }, from: [FOUNDATION] });
-  buildImage({ tag: HUB_NOTEBOOK, dockerfile: 'docker-stacks/hub-notebook/Dockerfile', inputs: ['docker-stacks/hub-notebook'], buildArgs: { BASE_IMAGE: BASE_NOTEBOOK }, from: [BASE_NOTEBOOK] });
-  buildImage({ tag: CLASSIC_NOTEBOOK, dockerfile: 'docker-stacks/classic-notebook/Dockerfile', inputs: ['docker-stacks/classic-notebook'], buildArgs: { BASE_IMAGE: BASE_NOTEBOOK }, from: [BASE_NOTEBOOK] });
+  buildImage({ tag: FOUNDATION, dockerfile: 'docker-stacks/foundation/Dockerfile', inputs: ['docker-stacks/foundation', 'dist/nbstart', 'dist/nbstart.cdx.json', 'shim-layer/rootfs/usr/local/lib/nbstart', 'dist/labextension/nbstart-label'], buildArgs: { BASE_IMAGE }, from: [BASE_IMAGE] });
+  buildImage({
+    tag: BASE_NOTEBOOK, dockerfile: 'docker-stacks/base-notebook/Dockerfile', inputs: ['docker-stacks/base-notebook'], context: 'docker-stacks/base-notebook',
+    buildArgs: { BASE_IMAGE: FOUNDATION }, from: [FOUNDATION], wheels: BASE_NOTEBOOK_WHEELS,
+  });
+  buildImage({
+    tag: NUMPY_NOTEBOOK, dockerfile: 'test/e2e/images/numpy-notebook/Dockerfile', inputs: ['test/e2e/images/numpy-notebook'], context: 'test/e2e/images/numpy-notebook',
+    buildArgs: { BASE_IMAGE: BASE_NOTEBOOK }, from: [BASE_NOTEBOOK],
+    wheels: { name: 'numpy-notebook', requirements: ['test/e2e/images/numpy-notebook/requirements.txt'], constraints: ['test/e2e/images/numpy-notebook/constraints.txt', ...BASE_NOTEBOOK_WHEELS.constraints] },
+  });
   buildImage({ tag: PLAIN_STACKS, dockerfile: 'test/e2e/images/plain-stacks/Dockerfile', inputs: ['test/e2e/images/plain-stacks'], buildArgs: { BASE_IMAGE }, from: [BASE_IMAGE], context: 'test/e2e/images/plain-stacks' });
-  buildImage({ tag: SHIMMED, dockerfile: 'shim-layer/Dockerfile', inputs: ['shim-layer', 'dist/nbstart'], buildArgs: { BASE_IMAGE: PLAIN_STACKS }, from: [PLAIN_STACKS] });
+  buildImage({ tag: SHIMMED, dockerfile: 'shim-layer/Dockerfile', inputs: ['shim-layer/Dockerfile', 'shim-layer/rootfs', 'dist/nbstart', 'dist/nbstart.cdx.json', 'dist/labextension/nbstart-label'], buildArgs: { BASE_IMAGE: PLAIN_STACKS }, from: [PLAIN_STACKS] });
 }

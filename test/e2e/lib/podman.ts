@@ -5,6 +5,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ensureWheels, parseTarget, portFor, serveDir, TARGET_PROBE, wheelKey, type WheelSpec } from '../../../scripts/images/wheels.ts';
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
 export const CONTAINERS_CONF = path.join(REPO, 'test', 'e2e', 'containers.conf');
@@ -72,15 +73,36 @@ export interface BuildSpec {
   readonly from?: readonly string[];
   /** Build context relative to the repo (default: the repo root). */
   readonly context?: string;
+  /**
+   * Python wheels the build installs (paths relative to the repo): downloaded on the host for the
+   * Python of `from[0]` and passed as --build-arg WHEELS=<loopback URL> to a --network host build.
+   */
+  readonly wheels?: WheelSpec;
 }
 
 /** Builds an image from the repo root unless one with the same inputs exists already. */
 export function buildImage(spec: BuildSpec): void {
   const fromIds = (spec.from ?? []).map((img) => podmanOk(['image', 'inspect', '--format', '{{.Id}}', img]).stdout.trim());
   const args = Object.entries(spec.buildArgs ?? {}).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
-  const key = contentHash([spec.dockerfile, ...spec.inputs], [...fromIds, ...args]);
+  const wheelFiles = spec.wheels ? [...spec.wheels.requirements, ...spec.wheels.constraints] : [];
+  const key = contentHash([spec.dockerfile, ...spec.inputs, ...wheelFiles], [...fromIds, ...args]);
   if (imageLabel(spec.tag, 'org.nbstart.test.key') === key) return;
-  podmanOk(['build', '--quiet', '-f', path.join(REPO, spec.dockerfile), ...args, '--label', `org.nbstart.test.key=${key}`, '-t', spec.tag, path.join(REPO, spec.context ?? '.')], { timeoutMs: 900_000 });
+  let served: { url: string; stop(): void } | undefined;
+  if (spec.wheels) {
+    const probe = podmanOk(['run', '--rm', '--pull=never', '--network', 'none', '--entrypoint', TARGET_PROBE.entrypoint, spec.from![0]!, ...TARGET_PROBE.args]);
+    const target = parseTarget(probe.stdout);
+    if (typeof target === 'string') throw new Error(`${spec.from![0]}: ${target}`);
+    const abs = (f: string): string => path.join(REPO, f);
+    const ws: WheelSpec = { name: spec.wheels.name, requirements: spec.wheels.requirements.map(abs), constraints: spec.wheels.constraints.map(abs) };
+    const dir = ensureWheels(ws, target, path.join(REPO, '.cache'), (m) => process.stderr.write(`e2e: ${m}\n`));
+    served = serveDir(dir, portFor(wheelKey(ws, target)));
+    args.push('--network', 'host', '--build-arg', `WHEELS=${served.url}`);
+  }
+  try {
+    podmanOk(['build', '--quiet', '-f', path.join(REPO, spec.dockerfile), ...args, '--label', `org.nbstart.test.key=${key}`, '-t', spec.tag, path.join(REPO, spec.context ?? '.')], { timeoutMs: 1_800_000 });
+  } finally {
+    served?.stop();
+  }
 }
 
 export interface RunSpec {

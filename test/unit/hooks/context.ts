@@ -21,6 +21,7 @@ export function testFacts(fs: ReadFs, over: Partial<Facts> = {}): Facts {
     euid: 0, uid: 0, gid: 0, groups: [], cwd: '/', nonce: '0123456789abcdef',
     status: status === undefined ? { noNewPrivs: false } : parseStatus(status),
     mounts: mountinfo === undefined ? undefined : parseMountinfo(mountinfo),
+    proc: { cgroup: fs.readText('/proc/self/cgroup'), status },
     ...over,
   };
 }

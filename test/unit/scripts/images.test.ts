@@ -55,8 +55,8 @@ test('the repository\'s docker-stacks folders build in the right order', () => {
   const { folders, errors } = readFolders(path.join(REPO, 'docker-stacks'), 'localhost/nbstart-');
   assert.deepEqual(errors, []);
   const order = buildOrder(new Map([...folders].map(([k, f]) => [k, f.deps])));
-  assert.deepEqual(order, ['foundation', 'base-notebook', 'classic-notebook', 'hub-notebook', 'tensorflow-cpu', 'tensorflow-gpu']);
-  for (const tf of ['tensorflow-cpu', 'tensorflow-gpu', 'classic-notebook']) {
+  assert.deepEqual(order, ['foundation', 'base-notebook', 'tensorflow-cpu', 'tensorflow-gpu']);
+  for (const tf of ['tensorflow-cpu', 'tensorflow-gpu']) {
     assert.deepEqual(folders.get(tf)!.deps, ['base-notebook']);
     assert.equal(folders.get(tf)!.baseArg, 'base-notebook');
   }
