@@ -57,6 +57,8 @@ const GOOD: readonly { key: string; raw: string; at: (c: Config) => unknown; wan
   { key: 'metrics.cells', raw: 'yes', at: (c) => c.metrics.cells, want: true },
   { key: 'metrics.path', raw: '/srv/metrics/', at: (c) => c.metrics.path, want: '/srv/metrics' },
   { key: 'metrics.formats', raw: 'jsonl', at: (c) => c.metrics.formats, want: ['jsonl'] },
+  { key: 'resources.threads', raw: '4', at: (c) => c.resources.threads, want: 4 },
+  { key: 'resources.export_limits', raw: 'no', at: (c) => c.resources.exportLimits, want: false },
   { key: 'log.level', raw: 'debug', at: (c) => c.log.level, want: 'debug' },
   { key: 'log.format', raw: 'json', at: (c) => c.log.format, want: 'json' },
 ];

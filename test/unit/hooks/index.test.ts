@@ -25,12 +25,12 @@ test('the one ordered list: every hook is named like its file, in the list of it
     }
   }
   assert.deepEqual(HOOK_NAMES, [
-    'start-dirs', 'home', 'accounts', 'sudo', 'ssh', 'label', 'metrics', 'chown', 'nss-wrapper', 'environment', 'root-dirs', 'home-links', 'user-dirs',
+    'start-dirs', 'home', 'accounts', 'sudo', 'ssh', 'label', 'metrics', 'chown', 'nss-wrapper', 'resources', 'environment', 'root-dirs', 'home-links', 'user-dirs',
   ]);
 });
 
 test('enabledHooks leaves out what [hooks] disable names, keeping the order', () => {
   const config = loadConfig({ env: { NBSTART_DISABLE_HOOKS: 'ssh, home' }, flags: {}, strict: true, root: '/nonexistent' }).config;
-  assert.deepEqual(enabledHooks(ROOT_HOOKS, config).map((h) => h.name), ['accounts', 'sudo', 'label', 'metrics', 'chown', 'nss-wrapper', 'environment', 'root-dirs']);
+  assert.deepEqual(enabledHooks(ROOT_HOOKS, config).map((h) => h.name), ['accounts', 'sudo', 'label', 'metrics', 'chown', 'nss-wrapper', 'resources', 'environment', 'root-dirs']);
   assert.deepEqual(enabledHooks(USER_HOOKS, config).map((h) => h.name), ['home-links', 'user-dirs']);
 });
