@@ -78,3 +78,18 @@ export function captureLog(level: 'trace' | 'debug' | 'info' = 'debug'): { log: 
 export function rootOnly(why: string): string | false {
   return process.getuid?.() === 0 ? false : `needs root: ${why}`;
 }
+
+/** Whether `pid` is dead (gone, or a zombie waiting for its new parent to reap it) within a bounded wait. */
+export async function dies(pid: number): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      return true;
+    }
+    if (/^\d+ \(.*\) [ZX] /s.test(stat)) return true;
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  return false;
+}

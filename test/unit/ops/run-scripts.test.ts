@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyRunScripts, mergeEnv, parseEnvDump, ScriptsStopped, scriptEnv, type RunScriptsOp, type ScriptWorld } from '../../../src/ops/run-scripts.ts';
 import type { ScriptFailure } from '../../../src/ops/context.ts';
-import { captureLog, testdir } from '../helpers.ts';
+import { captureLog, dies, testdir } from '../helpers.ts';
 
 // --- pure ------------------------------------------------------------------------------------------
 
@@ -60,20 +60,6 @@ test('parseEnvDump: NUL-separated NAME=value (values with = and newlines), witho
 
 const isRoot = process.getuid!() === 0;
 
-/** Whether `pid` is dead (gone, or a zombie waiting for its new parent to reap it) within a bounded wait. */
-async function dies(pid: number): Promise<boolean> {
-  for (let i = 0; i < 50; i++) {
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      return true;
-    }
-    if (/^\d+ \(.*\) [ZX] /s.test(stat)) return true;
-    await new Promise((r) => setTimeout(r, 40));
-  }
-  return false;
-}
 
 interface Dir {
   readonly root: string;

@@ -6,22 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { testdir } from '../helpers.ts';
+import { dies, testdir } from '../helpers.ts';
 
-/** Whether `pid` is dead (gone, or a zombie) within a bounded wait. */
-async function dies(pid: number): Promise<boolean> {
-  for (let i = 0; i < 50; i++) {
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      return true;
-    }
-    if (/^\d+ \(.*\) [ZX] /s.test(stat)) return true;
-    await new Promise((r) => setTimeout(r, 40));
-  }
-  return false;
-}
 
 function probe(): string {
   const root = testdir({});
