@@ -12,6 +12,9 @@ canonical identity and hands it to the spawner. A whole auth_state is never pass
 access tokens (OAuthenticator's access_token, refresh_token, id_token, token_response), and
 anything in a pod spec or a container's configuration can be read by whoever can read those.
 
+The canonical identity is hub/identity.schema.json; validate_identity and nbstart accept exactly
+what it accepts (hub/tests/test_identity_contract.py, test/unit/config/identity-contract.test.ts).
+
 Three parts, usable on their own:
 
   reductions   from_ldap(auth_state, name, ...), from_github(auth_state, name, ...) and
@@ -111,9 +114,22 @@ class IdentityError(ValueError):
 
 # --- validation -----------------------------------------------------------------------------------
 
-# The same characters nbstart refuses in a name: they would corrupt /etc/passwd or /etc/group lines
-# or a path built from the name.
-_BAD_NAME_CHARS = re.compile(r"[:,\n\r\0\x01-\x1f\x7f\s/\\]")
+# The character rules of hub/identity.schema.json, the contract nbstart follows too (pytest checks
+# that these classes are the schema's): no name or path holds a control (C0, C1), format (bidi
+# overrides, zero-width), line or paragraph separator, lone surrogate or U+FFFD character; names
+# hold no white space (ECMAScript's \s, listed here because Python's \s differs).
+_FORBIDDEN = (
+    "\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\ufffd\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_WHITE_SPACE = "\t-\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_BAD_NAME_CHARS = re.compile(f"[{_FORBIDDEN}{_WHITE_SPACE}:,/\\\\]")
+_BAD_GROUP_CHARS = re.compile(f"[{_FORBIDDEN}:,]")
+_BAD_HOME_CHARS = re.compile(f"[{_FORBIDDEN}:{{}}]")
+_EDGE_SPACE = re.compile(f"^[{_WHITE_SPACE}]+|[{_WHITE_SPACE}]+\\Z")
+MAX_GROUPS = 65534  # NGROUPS_MAX (65536) less the primary group and users
+MAX_HOME = 4096
 
 
 def _show(value: Any) -> str:
@@ -123,7 +139,7 @@ def _show(value: Any) -> str:
 
 
 def _name_problem(name: Any, max_length: int) -> Optional[str]:
-    """Why `name` cannot be a user or group name in the container, or None (nbstart's rules)."""
+    """Why `name` cannot be a user or primary group name in the container, or None."""
     if not isinstance(name, str):
         return "must be a string"
     if name == "":
@@ -133,9 +149,11 @@ def _name_problem(name: Any, max_length: int) -> Optional[str]:
         return f'must not contain {json.dumps(bad.group())} (":", ",", "/", white space and control characters break /etc/passwd and /etc/group)'
     if name[0] in "-+":
         return 'must not start with "-" or "+"'
+    if name[0] == "#":
+        return 'must not start with "#" (the line would read as a comment)'
     if name in (".", ".."):
         return 'must not be "." or ".."'
-    if name.isdigit():
+    if re.fullmatch("[0-9]+", name):
         return "must not be all digits (it would read as a numeric id)"
     if len(name) > max_length:
         return f"must be at most {max_length} characters"
@@ -143,49 +161,62 @@ def _name_problem(name: Any, max_length: int) -> Optional[str]:
 
 
 def _group_name_problem(name: Any) -> Optional[str]:
-    """Why `name` cannot name a supplementary group, or None (nbstart's rules). Directory names
-    such as "Domain Users" are fine: nbstart turns them into names groupadd accepts."""
+    """Why `name` cannot name a supplementary group, or None. Directory names such as
+    "Domain Users" are fine: nbstart turns them into names groupadd accepts."""
     if not isinstance(name, str):
         return "must be a string"
-    if name.strip() == "":
+    if name == "":
         return "must not be empty"
-    bad = re.search(r"[:,\x00-\x1f\x7f]", name)
+    bad = _BAD_GROUP_CHARS.search(name)
     if bad:
         return f"must not contain {json.dumps(bad.group())} (\":\" and \",\" separate NBSTART_GROUPS entries; control characters break /etc/group)"
+    if _EDGE_SPACE.search(name):
+        return "must not start or end with white space"
     if len(name) > MAX_USER_NAME:
         return f"must be at most {MAX_USER_NAME} characters"
     return None
 
 
 def _directory_group_name(name: Any) -> Any:
-    """A group name from a directory with ":" and "," made "_", as nbstart does with every other
-    character groupadd refuses: a group called "Chem, Lab" must not fail the person's spawn."""
-    return re.sub(r"[:,]", "_", name) if isinstance(name, str) else name
+    """A group name from a directory with ":" and "," made "_" and white space at the ends cut, as
+    nbstart does with every other character groupadd refuses: "Chem, Lab" must not fail a spawn."""
+    return _EDGE_SPACE.sub("", re.sub(r"[:,]", "_", name)) if isinstance(name, str) else name
 
 
-def _id(value: Any, where: str, hint: str, minimum: int = 1) -> int:
-    """An id from an int or a decimal string (LDAP servers send either), checked against the range."""
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
+def _as_int(value: Any, strings: bool) -> Optional[int]:
+    """An integer from a JSON number (1010.0 is 1010, as JSON Schema says) or, when `strings`, a
+    decimal string (LDAP servers send either); None for anything else, booleans included."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if strings and isinstance(value, str) and re.fullmatch(" *[0-9]{1,10} *", value):
+        return int(value)
+    return None
+
+
+def _id(value: Any, where: str, hint: str, minimum: int = 1, strings: bool = True) -> int:
+    """An id, checked against the range and `minimum`."""
+    number = _as_int(value, strings)
+    if number is None:
         raise IdentityError(f"{where}: expected an integer id, got {_show(value)}; fix: {hint}")
-    if isinstance(value, str):
-        text = value.strip()
-        if not re.fullmatch(r"[0-9]{1,10}", text):
-            raise IdentityError(f"{where}: expected an integer id, got {_show(value)}; fix: {hint}")
-        value = int(text)
-    if value < 0 or value > MAX_ID:
-        raise IdentityError(f"{where}: expected an integer from 0 to {MAX_ID}, got {value}; fix: {hint}")
-    if value == 0:
+    if number < 0 or number > MAX_ID:
+        raise IdentityError(f"{where}: expected an integer from 0 to {MAX_ID}, got {number}; fix: {hint}")
+    if number == 0:
         raise IdentityError(f"{where}: 0 is root's id, which a hub never hands out; fix: {hint}")
-    if value < minimum:
+    if number < minimum:
         raise IdentityError(
-            f"{where}: {value} is below {minimum}, where system accounts live; fix: {hint}, "
+            f"{where}: {number} is below {minimum}, where system accounts live; fix: {hint}, "
             f"or lower min_uid deliberately"
         )
-    return value
+    return number
 
 
 def validate_identity(identity: Any, *, min_uid: int = MIN_UID) -> Dict[str, Any]:
-    """Checks a canonical identity and returns a fresh copy holding only the canonical fields."""
+    """Checks a canonical identity (hub/identity.schema.json, plus the hub's min_uid policy) and
+    returns a fresh copy holding only the canonical fields."""
     if not isinstance(identity, Mapping):
         raise IdentityError(f"identity: expected an object, got {_show(identity)}")
     unknown = sorted(set(identity) - {"name", "uid", "gid", "group", "groups", "home"})
@@ -199,17 +230,19 @@ def validate_identity(identity: Any, *, min_uid: int = MIN_UID) -> Dict[str, Any
     if "uid" not in identity:
         raise IdentityError("identity.uid: missing")
     out: Dict[str, Any] = {"name": identity["name"], "uid": _strict_id(identity["uid"], "identity.uid", min_uid)}
-    if identity.get("gid") is not None:
+    if "gid" in identity:
         out["gid"] = _strict_id(identity["gid"], "identity.gid", 1)
-    if identity.get("group") is not None:
+    if "group" in identity:
         why = _name_problem(identity["group"], MAX_GROUP_NAME)
         if why:
             raise IdentityError(f"identity.group: the group name {why}, got {_show(identity['group'])}")
         out["group"] = identity["group"]
-    groups = identity.get("groups")
-    if groups is not None:
+    if "groups" in identity:
+        groups = identity["groups"]
         if not isinstance(groups, (list, tuple)):
             raise IdentityError(f"identity.groups: expected a list of {{name, gid}}, got {_show(groups)}")
+        if len(groups) > MAX_GROUPS:
+            raise IdentityError(f"identity.groups: {len(groups)} groups are more than a process may have ({MAX_GROUPS} besides the primary group and users)")
         out["groups"] = []
         for i, g in enumerate(groups):
             where = f"identity.groups[{i}]"
@@ -219,24 +252,27 @@ def validate_identity(identity: Any, *, min_uid: int = MIN_UID) -> Dict[str, Any
             if why:
                 raise IdentityError(f"{where}.name: the group name {why}, got {_show(g['name'])}")
             out["groups"].append({"name": g["name"], "gid": _strict_id(g["gid"], f"{where}.gid", 1)})
-    if identity.get("home") is not None:
+    if "home" in identity:
         out["home"] = _home(identity["home"], "identity.home")
     return out
 
 
 def _strict_id(value: Any, where: str, minimum: int) -> int:
     """A canonical id: a JSON integer (no strings here, unlike raw LDAP attributes)."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    if _as_int(value, strings=False) is None:
         raise IdentityError(f"{where}: expected an integer, got {_show(value)}")
-    return _id(value, where, "hand over a plain integer", minimum)
+    return _id(value, where, "hand over a plain integer", minimum, strings=False)
 
 
 def _home(value: Any, where: str) -> str:
-    """An absolute home path that fits a passwd line."""
+    """An absolute home path that fits a passwd line (the schema's home)."""
     if not isinstance(value, str) or not value.startswith("/"):
         raise IdentityError(f"{where}: expected an absolute path, got {_show(value)}")
-    if re.search(r"[:\n\r\0]", value) or "/../" in value + "/" or value.endswith("/.."):
-        raise IdentityError(f'{where}: must not contain ":", line breaks, NUL or "..", got {_show(value)}')
+    bad = _BAD_HOME_CHARS.search(value)
+    if bad or ".." in value.split("/"):
+        raise IdentityError(f'{where}: must not contain ":", braces, control characters or a ".." component, got {_show(value)}')
+    if _EDGE_SPACE.search(value) or len(value) > MAX_HOME:
+        raise IdentityError(f"{where}: must not end with white space and must be at most {MAX_HOME} characters, got {_show(value)}")
     return value
 
 
@@ -451,7 +487,10 @@ def from_github(
     uid and primary gid are github_user.id (+ id_offset), in a private group named after the user;
     each distinct organization of auth_state["teams"] becomes a group named after its login
     (lower-cased), with gid organization.id (+ id_offset). Users and organizations share GitHub's
-    id space, so a private group never collides with an organization's. Tokens stay behind.
+    id space, so a private group never collides with an organization's. Ids below min_uid (GitHub's
+    first accounts and organizations: id 27 would be uid 27, group sudo; 42 group shadow) are
+    refused unless id_offset moves them. Tokens stay behind. nbstart's own github preset reduces
+    the same way (hub/tests/identity-corpus.json).
     """
     if not isinstance(auth_state, Mapping) or not auth_state:
         raise IdentityError(f"auth_state is empty; fix: {_GITHUB_HINT}")
@@ -481,7 +520,7 @@ def from_github(
         where = f"auth_state.teams[{i}].organization"
         if not isinstance(org, Mapping) or not isinstance(org.get("login"), str) or "id" not in org:
             raise IdentityError(f"{where}: expected an object with login and id, got {_show(org)}")
-        gid = _id(_id(org["id"], f"{where}.id", offset_hint, 1) + id_offset, f"{where}.id + id_offset", offset_hint, 1)
+        gid = _id(_id(org["id"], f"{where}.id", offset_hint, 1) + id_offset, f"{where}.id + id_offset", offset_hint, min_uid)
         if gid not in seen:
             seen.add(gid)
             groups.append({"name": org["login"].lower(), "gid": gid})

@@ -11,10 +11,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDockerfile } from './images/dockerfile.ts';
-import { detectEngine, hasLocalImage, registryHas, runEngine } from './images/engine.ts';
+import { detectEngine, hasLocalImage, registryHas, runEngine, type Engine } from './images/engine.ts';
 import { folderHash, hashTag } from './images/hash.ts';
 import { DEFAULT_OPTIONS, parseBuildOptions, type BuildOptions } from './images/options.ts';
 import { buildOrder, folderForImage, withBases } from './images/order.ts';
+import { ensureWheels, parseTarget, portFor, serveDir, TARGET_PROBE, wheelKey, type Served, type WheelSpec } from './images/wheels.ts';
+
+const REPO = path.resolve(import.meta.dirname, '..');
 
 export const EXIT_DONE = 0;
 export const EXIT_FAILED = 1;
@@ -32,6 +35,10 @@ the run to them and the folders they build on.
   -h, --help
 ops/build_options.txt in a folder (key: value lines): build: false, push: false,
   context: <dir relative to the folder> (default .), inputs: <more paths hashed, comma-separated>
+A folder with requirements.txt gets its wheels downloaded on this host (pip, into .cache/wheels/, for
+the Python of the image it builds on, pinned by its constraints.txt and those of its bases) and
+served to a --network host build as --build-arg WHEELS=http://127.0.0.1:PORT/ ($NBSTART_CACHE_DIR
+instead of .cache/; $NBSTART_PIP for another pip command).
 Exit codes: 0 built or pushed something, 3 everything was up to date (all skipped), 1 failure, 2 usage.`;
 
 export interface Args {
@@ -82,7 +89,11 @@ export interface Folder {
   readonly options: BuildOptions;
   /** The folder named by the default of `ARG BASE_IMAGE`: built with --build-arg BASE_IMAGE=<its hash tag>. */
   readonly baseArg?: string;
+  /** The image of the first FROM, as written (for a base that is not a folder). */
+  readonly from?: string;
   readonly deps: readonly string[];
+  /** Present when the folder has requirements.txt: what its Python wheels depend on. */
+  readonly wheels?: WheelSpec;
 }
 
 /** Reads every folder's Dockerfile and options; errors are collected, not thrown. */
@@ -105,7 +116,16 @@ export function readFolders(root: string, prefix: string): { folders: Map<string
   for (const p of parsed) {
     const deps = [...new Set(p.info.bases.map((b) => folderForImage(b, names, prefix)).filter((d): d is string => d !== undefined && d !== p.name))];
     const baseArg = p.info.takesBaseImage ? folderForImage(p.info.args.get('BASE_IMAGE') ?? '', names, prefix) : undefined;
-    folders.set(p.name, { name: p.name, dir: p.dir, options: p.options, ...(baseArg !== undefined && baseArg !== p.name && { baseArg }), deps });
+    folders.set(p.name, { name: p.name, dir: p.dir, options: p.options, ...(baseArg !== undefined && baseArg !== p.name && { baseArg }), ...(p.info.bases[0] !== undefined && { from: p.info.bases[0] }), deps });
+  }
+  for (const f of folders.values()) {
+    if (!fs.existsSync(path.join(f.dir, 'requirements.txt'))) continue;
+    // Its own pins and those of the folders below it, nearest first.
+    const constraints: string[] = [];
+    for (let g: Folder | undefined = f, seen = 0; g !== undefined && seen < folders.size; g = g.baseArg !== undefined ? folders.get(g.baseArg) : undefined, seen++) {
+      if (fs.existsSync(path.join(g.dir, 'constraints.txt'))) constraints.unshift(path.join(g.dir, 'constraints.txt'));
+    }
+    folders.set(f.name, { ...f, wheels: { name: f.name, requirements: [path.join(f.dir, 'requirements.txt')], constraints } });
   }
   return { folders, errors };
 }
@@ -118,6 +138,20 @@ interface Report {
   build: Outcome;
   push: Outcome | 'not asked';
   note: string;
+}
+
+/** Downloads (or finds cached) the wheels of `spec` for the Python of `base` and serves them; a string is the error. */
+function serveWheels(engine: Engine, spec: WheelSpec, base: string | undefined, cache: string, log: (msg: string) => void): Served | string {
+  if (base === undefined) return 'requirements.txt needs a FROM image with python3 to download wheels for';
+  const probe = runEngine(engine, ['run', '--rm', '--network', 'none', '--entrypoint', TARGET_PROBE.entrypoint, base, ...TARGET_PROBE.args], { timeoutMs: 600_000 });
+  const target = parseTarget(probe.code === 0 ? probe.out : `exit ${probe.code}: ${probe.out}`);
+  if (typeof target === 'string') return `${base}: ${target}`;
+  try {
+    const dir = ensureWheels(spec, target, cache, log);
+    return serveDir(dir, portFor(wheelKey(spec, target)));
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 /** Runs the whole thing and returns the exit code; logs to stderr, a summary to stdout. */
@@ -211,17 +245,38 @@ export function main(argv: readonly string[], env: Readonly<Record<string, strin
     } else {
       const started = Date.now();
       const buildArgs: string[] = [];
+      let baseRef = f.from;
       if (f.baseArg !== undefined) {
         // The exact build of the base, not whatever :latest is; a base that is not built here: :latest.
         const b = folders.get(f.baseArg)!;
-        buildArgs.push('--build-arg', `BASE_IMAGE=${args.prefix}${b.name}:${b.options.build ? hashTag(hashes.get(b.name)!) : 'latest'}`);
+        baseRef = `${args.prefix}${b.name}:${b.options.build ? hashTag(hashes.get(b.name)!) : 'latest'}`;
+        buildArgs.push('--build-arg', `BASE_IMAGE=${baseRef}`);
       }
       const context = path.resolve(f.dir, f.options.context);
+      let served: Served | undefined;
+      if (f.wheels) {
+        const wheels = serveWheels(engine, f.wheels, baseRef, env['NBSTART_CACHE_DIR'] || path.join(REPO, '.cache'), log);
+        if (typeof wheels === 'string') {
+          report.build = 'failed';
+          report.note = wheels;
+          failed.add(name);
+          log(`ERROR ${name}: ${wheels}`);
+          if (args.push) report.push = 'blocked';
+          continue;
+        }
+        served = wheels;
+        buildArgs.push('--network', 'host', '--build-arg', `WHEELS=${served.url}`);
+      }
       log(`${name}: building ${tagged}`);
-      const r = runEngine(engine, [
-        'build', '-f', path.join(f.dir, 'Dockerfile'), ...buildArgs,
-        '--label', `org.nbstart.images.hash=${hash}`, '-t', tagged, '-t', `${image}:latest`, context,
-      ], { stream: true, timeoutMs: 3 * 3600_000 });
+      let r: { code: number };
+      try {
+        r = runEngine(engine, [
+          'build', '-f', path.join(f.dir, 'Dockerfile'), ...buildArgs,
+          '--label', `org.nbstart.images.hash=${hash}`, '-t', tagged, '-t', `${image}:latest`, context,
+        ], { stream: true, timeoutMs: 3 * 3600_000 });
+      } finally {
+        served?.stop();
+      }
       if (r.code !== 0) {
         report.build = 'failed';
         report.note = `${engine.command} build exited ${r.code}`;

@@ -1,5 +1,5 @@
 // `nbstart check`: every configuration problem, one line each, and what the configuration means for
-// root's safety: a hook directory (or script) root would not run because someone else can change it
+// root's safety: a script directory (or script) root would not run because someone else can change it
 // is a warning; what root leaves out of the PATH of the scripts it runs, and [user] adopt or
 // [groups] allow_gids in use, are notes. Exit 0 when there is no error or warning, 2 otherwise.
 

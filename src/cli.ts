@@ -92,7 +92,7 @@ async function parseOptions(action: Action, args: readonly string[]): Promise<Cl
     .option('log-level', { type: 'string', describe: `${LOG_LEVELS.join('|')} (default: info)` })
     .option('log-format', { type: 'string', describe: `${LOG_FORMATS.join('|')} (default: pretty)` })
     .option('json', { type: 'boolean', default: false, describe: 'plan: print one JSON document' })
-    .option('watch', { type: 'boolean', default: false, describe: 'plan: re-plan when the ini, a hook dir or the auth_state file changes' })
+    .option('watch', { type: 'boolean', default: false, describe: 'plan: re-plan when the ini, a script dir or the auth_state file changes' })
     .version(false)
     .option('version', { type: 'boolean', default: false, describe: 'nbstart\'s version, the Node.js inside and the build\'s commit (--json: as JSON)' })
     .help()

@@ -1,6 +1,9 @@
 // nbstart: the container entrypoint. Read top to bottom, this is the whole start-up:
-//   parse CLI → load config (ini < env < auth_state < flags) → facts about this process
-//   → start phase (start-notebook.d) → resolve the desired Identity (identity/resolve.ts)
+//   parse CLI → load config (config/load.ts: ini < env < auth_state < flags; the settings table is
+//   config/settings.ts; JupyterHub's LDAP and GitHub auth_state, orgs and teams made groups, is
+//   config/auth-state.ts) → facts about this process (facts.ts)
+//   → start phase (start-notebook.d) → resolve the desired Identity (identity/resolve.ts; group names
+//   made groupadd-safe in identity/group-names.ts)
 //   → root phase hooks → drop privileges (privileges.ts: setgroups, setgid, setuid, then setuid(0)
 //   must fail) → user phase hooks, as the person → execve the command (exec.ts: 126/127).
 // The hooks and their order are src/hooks/index.ts; what a missing capability or a failed script

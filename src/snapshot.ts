@@ -29,7 +29,7 @@ import './policy.ts';
 import './privileges.ts';
 import './system/children.ts';
 import './system/read-fs.ts';
-// execa's modules too (~20): the first hook script would otherwise load them at run time.
+// execa's modules too (~20): the first image script would otherwise load them at run time.
 import { execa } from 'execa';
 import { releaseSnapshotGuard } from './snapshot-guard.ts';
 

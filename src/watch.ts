@@ -1,4 +1,4 @@
-// `nbstart plan --watch`: re-plan whenever the ini, a hook directory or the auth_state file changes,
+// `nbstart plan --watch`: re-plan whenever the ini, a script directory or the auth_state file changes,
 // for image authors iterating on an image. Runs until SIGINT/SIGTERM.
 
 import type { Config } from './config/types.ts';

@@ -59,8 +59,8 @@ def jupyter_command():
 def run_constantly(command):
     """Runs `command` again whenever it exits, until we are told to stop; returns its last status.
 
-    The pause before a restart starts at 1 s and doubles (up to 32 s) while runs keep ending within
-    10 s, so a server that cannot start does not spin. SIGTERM, SIGINT, SIGHUP and SIGQUIT are passed
+    The pause before a restart is 1 s, and doubles (up to 32 s) while runs keep ending within 10 s,
+    so a server that cannot start does not spin. SIGTERM, SIGINT, SIGHUP and SIGQUIT are passed
     on to the running server and end the loop.
     """
     stopping = []
@@ -80,9 +80,12 @@ def run_constantly(command):
         code = child[0].wait()
         if stopping:
             return 128 - code if code < 0 else code
-        pause = min(pause * 2, 32.0) if time.monotonic() - started < 10 else 1.0
-        say("%s: %s exited with %s; RESTARTABLE=yes: starting it again in %g s" % (PROG, command[0] if command[0] != "jupyter" else " ".join(command[:2]), code, pause))
+        if time.monotonic() - started >= 10:
+            pause = 1.0
+        how = "was killed by %s" % signal.Signals(-code).name if code < 0 else "exited with %d" % code
+        say("%s: %s %s; RESTARTABLE=yes: starting it again in %g s" % (PROG, " ".join(command[:2]) if command[0] == "jupyter" else command[0], how, pause))
         deadline = time.monotonic() + pause
+        pause = min(pause * 2, 32.0)
         while not stopping and time.monotonic() < deadline:
             time.sleep(0.1)
         if stopping:

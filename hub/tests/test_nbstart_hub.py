@@ -1,6 +1,6 @@
 # Unit tests of hub/nbstart_hub.py: the reductions and validation as a table of auth_states, and the
 # spawner hand-overs against small stand-ins for a spawner (no hub, no cluster, no Docker).
-# Run: python3 -m pytest -q hub/tests   (Debian: apt-get install python3-pytest)
+# Run: npm run test:hub (pytest in .cache/hub-venv, the venv of hub/requirements.txt)
 
 import asyncio
 import json
@@ -150,7 +150,7 @@ BAD = [
     ("ldap: name all digits", lambda: from_ldap(LDAP, "1234"), r"must not be all digits"),
     ("ldap: name starting with -", lambda: from_ldap(LDAP, "-alice"), r'must not start with "-"'),
     ("ldap: relative home", lambda: from_ldap(with_attrs(homeDirectory=["home/alice"]), "alice", home_attribute="homeDirectory"), r"homeDirectory: expected an absolute path"),
-    ("ldap: home with ..", lambda: from_ldap(with_attrs(homeDirectory=["/home/../etc"]), "alice", home_attribute="homeDirectory"), r'must not contain ":", line breaks, NUL or ".."'),
+    ("ldap: home with ..", lambda: from_ldap(with_attrs(homeDirectory=["/home/../etc"]), "alice", home_attribute="homeDirectory"), r'must not contain ":", braces, control characters or a ".." component'),
     ("ldap: missing home attribute", lambda: from_ldap(with_attrs(homeDirectory=None), "alice", home_attribute="homeDirectory"), r"homeDirectory: missing"),
     ("ldap: posix_groups not a list", lambda: from_ldap({**LDAP, "posix_groups": "physics"}, "alice"), r"auth_state\.posix_groups: expected a list"),
     ("ldap: posix group without gid", lambda: from_ldap({**LDAP, "posix_groups": [{"name": "x"}]}, "alice"), r"posix_groups\[0\]: expected"),

@@ -67,16 +67,12 @@ export function pipTargetArgs(t: PythonTarget): string[] {
   ];
 }
 
-/** The cache key: the files' contents (by base name) and the target. */
+/** The cache key: the files' lines without comments (a changed comment downloads nothing) and the target. */
 export function wheelKey(spec: WheelSpec, t: PythonTarget): string {
   const h = createHash('sha256');
   h.update(`wheels v1\0${t.version} ${t.glibc} ${t.machine}\0`);
   for (const [kind, files] of [['requirements', spec.requirements], ['constraints', spec.constraints]] as const) {
-    for (const f of files) {
-      h.update(`${kind} ${path.basename(path.dirname(f))}/${path.basename(f)}\0`);
-      h.update(fs.readFileSync(f));
-      h.update('\0');
-    }
+    for (const f of files) h.update(`${kind}\0${readPins(fs.readFileSync(f, 'utf8')).join('\n')}\0`);
   }
   return h.digest('hex').slice(0, 16);
 }
@@ -220,9 +216,9 @@ export function lock(folder: string, bases: readonly string[], t: PythonTarget =
     const inBases = new Set(baseConstraints.flatMap((f) => readPins(fs.readFileSync(f, 'utf8'))));
     const pins = pinsFromReport(fs.readFileSync(report, 'utf8')).filter((p) => !inBases.has(p));
     const header = [
-      `# Every package ${path.basename(folder)} installs, pinned (the versions its e2e tests ran with).`,
+      `# Every package ${path.basename(folder)} installs, pinned: the versions its image is built with.`,
       `# Made by: node scripts/images/wheels.ts lock ${[folder, ...bases].map((f) => path.relative(process.cwd(), f) || f).join(' ')}`,
-      `# for CPython ${t.version}, glibc ${t.glibc}, ${t.machine}${bases.length > 0 ? `; what ${bases.map((b) => path.basename(b)).join(', ')} pin is left to them` : ''}.`,
+      `# for CPython ${t.version}, glibc ${t.glibc}, ${t.machine}${bases.length > 0 ? `; what ${bases.map((b) => path.basename(b)).join(', ')} pins is left to it` : ''}.`,
     ];
     fs.writeFileSync(path.join(folder, 'constraints.txt'), `${[...header, ...pins].join('\n')}\n`);
     return pins;

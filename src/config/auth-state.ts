@@ -4,9 +4,12 @@
 
 import * as fs from 'node:fs';
 import { MAX_ID } from '../system/colon-db.ts';
-import { groupNameProblem, MAX_GROUPS } from './parsers.ts';
+import { fromGithub, fromLdap, HUB_USER_ORIGIN, type Reduced, type Sourced } from './auth-state-presets.ts';
+import { checkCanonical } from './canonical-identity.ts';
+import { groupNameProblem, INVALID, MAX_GROUPS } from './parsers.ts';
 import type { ProblemList } from './problems.ts';
 import type { RawValue } from './raw.ts';
+import { SETTINGS, type Setting } from './settings.ts';
 
 export { groupNameProblem, MAX_GROUPS };
 
@@ -26,19 +29,22 @@ export interface Mapping {
 }
 
 /**
- * canonical: nbstart's own shape (what hub/nbstart_hub.py produces).
- * ldap: jupyterhub/ldapauthenticator's auth_state (`user_attributes` holds LDAP attribute lists;
- *   uid/uidNumber/gidNumber come from `auth_state_attributes`) plus a `groups` list with gids that a
- *   hub-side hook adds (see hub/README.md).
- * github: OAuthenticator's GitHub auth_state with teams (`populate_teams_in_auth_state`).
+ * canonical: nbstart's own shape (hub/identity.schema.json, what hub/nbstart_hub.py hands over);
+ * with any [auth_state] path set, a document of another shape read at those paths.
+ * ldap: jupyterhub-ldapauthenticator's auth_state, github: GitHubOAuthenticator's with teams; both
+ * reduced as nbstart_hub.from_ldap and from_github reduce them (auth-state-presets.ts).
  */
-export const PRESET_MAPPINGS: Readonly<Record<Exclude<Preset, 'github'>, Mapping>> = {
-  canonical: { name: 'name', uid: 'uid', gid: 'gid', group: 'group', groups: 'groups', groupName: 'name', groupGid: 'gid', home: 'home' },
-  ldap: {
-    name: 'user_attributes.uid', uid: 'user_attributes.uidNumber', gid: 'user_attributes.gidNumber', group: 'group',
-    groups: 'groups', groupName: 'name', groupGid: 'gid', home: 'user_attributes.homeDirectory',
-  },
-};
+export const CANONICAL_MAPPING: Mapping = { name: 'name', uid: 'uid', gid: 'gid', group: 'group', groups: 'groups', groupName: 'name', groupGid: 'gid', home: 'home' };
+
+/** [auth_state] paths the ldap preset reads (the others belong to the canonical shape's mapping). */
+const LDAP_PATHS: readonly (keyof Mapping)[] = ['name', 'uid', 'gid', 'home', 'groups'];
+
+/** Settings of the presets besides the paths: JUPYTERHUB_USER, [auth_state] id_offset and min_uid. */
+export interface AuthStateOptions {
+  readonly hubUser?: string;
+  readonly idOffset?: number;
+  readonly minUid?: number;
+}
 
 /** Where an auth_state came from, for messages: `NBSTART_AUTH_STATE_FILE=/run/secrets/a.json`. */
 export interface AuthStateSource {
@@ -96,8 +102,7 @@ export function groupsText(groups: readonly { name: string; gid: number }[]): st
  * Turns auth_state JSON into raw values for user.name, user.uid, user.gid, user.group, groups.list and
  * home.source. Every malformed field is a problem naming it; nothing is returned when any is found.
  */
-export function authStateValues(src: AuthStateSource, preset: Preset, overrides: Partial<Mapping>, problems: ProblemList): Map<string, RawValue> {
-  const out = new Map<string, RawValue>();
+export function authStateValues(src: AuthStateSource, preset: Preset, overrides: Partial<Mapping>, problems: ProblemList, options: AuthStateOptions = {}): Map<string, RawValue> {
   let doc: unknown;
   try {
     doc = JSON.parse(src.text);
@@ -105,21 +110,81 @@ export function authStateValues(src: AuthStateSource, preset: Preset, overrides:
     // Neither the text nor V8's message (which quotes it) is shown: an auth_state may hold tokens.
     const at = /position (\d+)/.exec((err as Error).message)?.[1];
     problems.error(src.label, hidden(src.text), `is not JSON${at ? ` (error at character ${at})` : ''}`, 'pass a JSON object such as {"name": "alice", "uid": 1010}');
-    return out;
+    return new Map();
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     problems.error(src.label, hidden(src.text), 'must be a JSON object', 'pass a JSON object such as {"name": "alice", "uid": 1010}');
-    return out;
+    return new Map();
   }
+  const obj = doc as Record<string, unknown>;
   const before = problems.errors.length;
   const field = (path: string): string => `${src.label} field ${path}`;
-  const fix = 'fix the hub\'s auth_state hook (see hub/README.md)';
+  const set = Object.keys(overrides) as (keyof Mapping)[];
+  for (const key of set) {
+    if (preset === 'github' || (preset === 'ldap' && !LDAP_PATHS.includes(key))) {
+      const ini = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      problems.error(`[auth_state] ${ini}`, overrides[key]!, `is not used by preset ${preset}`,
+        `remove it${preset === 'ldap' ? ` (preset ldap reads ${LDAP_PATHS.join(', ')})` : ''}, or use preset canonical with paths for every field`);
+    }
+  }
+  if (problems.errors.length > before) return new Map();
+  const opts = { ...(options.hubUser !== undefined && { hubUser: options.hubUser }), idOffset: options.idOffset ?? 0, minUid: options.minUid ?? DEFAULT_MIN_UID, paths: overrides };
+  const reporter = { field, label: src.label, problems };
+  let reduced: Reduced | undefined;
+  if (preset === 'ldap') reduced = fromLdap(obj, opts, reporter);
+  else if (preset === 'github') reduced = fromGithub(obj, opts, reporter);
+  else if (set.length > 0) return mappedValues(obj, { ...CANONICAL_MAPPING, ...overrides }, field, problems);
+  else {
+    const id = checkCanonical(obj, field, 'fix the hub\'s hand-over (hub/nbstart_hub.py makes this shape; see hub/identity.schema.json)', problems);
+    if (id) {
+      const at = <T>(value: T, from: string): Sourced<T> => ({ value, from });
+      reduced = {
+        name: at(id.name, 'name'), uid: at(id.uid, 'uid'), ...(id.gid !== undefined && { gid: at(id.gid, 'gid') }),
+        ...(id.group !== undefined && { group: at(id.group, 'group') }), groups: at(id.groups ?? [], 'groups'), ...(id.home !== undefined && { home: at(id.home, 'home') }),
+      };
+      // Without "groups" the identity says nothing about them: NBSTART_GROUPS may still apply.
+      if (id.groups === undefined) return rawValues(reduced, field, false);
+    }
+  }
+  return reduced && problems.errors.length === before ? rawValues(reduced, field, true) : new Map();
+}
 
-  // github: gid = uid and the private group is named after the login unless mapped otherwise.
-  const gh = preset === 'github';
-  const m: Mapping = gh
-    ? { name: 'github_user.login', uid: 'github_user.id', gid: 'github_user.id', group: 'github_user.login', groups: 'teams', groupName: 'login', groupGid: 'id', home: 'home', ...overrides }
-    : { ...PRESET_MAPPINGS[preset], ...overrides };
+/** JUPYTERHUB_USER and [auth_state] id_offset and min_uid for the presets, through their table rows' parsers. */
+export function presetOptions(raw: ReadonlyMap<string, RawValue>, hubUser: string | undefined, problems: ProblemList): AuthStateOptions {
+  const number = (key: 'auth_state.id_offset' | 'auth_state.min_uid'): number => {
+    const row = (SETTINGS as readonly Setting[]).find((r) => r.key === key) as Setting<number>;
+    const v = raw.get(key);
+    const n = v && row.parse ? row.parse(v, problems, { hookNames: [] }) : INVALID;
+    return n === INVALID ? row.value! : n;
+  };
+  return {
+    ...(hubUser !== undefined && hubUser !== '' && { hubUser }),
+    idOffset: number('auth_state.id_offset'),
+    minUid: number('auth_state.min_uid'),
+  };
+}
+
+/** The lowest uid the ldap and github presets accept by default (from_ldap's and from_github's min_uid). */
+export const DEFAULT_MIN_UID = 1000;
+
+/** Raw setting values of a reduced identity, each with the field it came from as its origin. */
+function rawValues(r: Reduced, field: (path: string) => string, withGroups: boolean): Map<string, RawValue> {
+  const out = new Map<string, RawValue>();
+  const origin = (from: string): string => (from === HUB_USER_ORIGIN ? from : field(from));
+  out.set('user.name', { value: r.name.value, origin: origin(r.name.from) });
+  out.set('user.uid', { value: String(r.uid.value), origin: origin(r.uid.from) });
+  if (r.gid) out.set('user.gid', { value: String(r.gid.value), origin: origin(r.gid.from) });
+  if (r.group) out.set('user.group', { value: r.group.value, origin: origin(r.group.from) });
+  if (withGroups) out.set('groups.list', { value: groupsText(r.groups.value), origin: origin(r.groups.from) });
+  if (r.home) out.set('home.source', { value: r.home.value, origin: origin(r.home.from) });
+  return out;
+}
+
+/** A document of another shape, read at the [auth_state] paths (preset canonical with paths set). */
+function mappedValues(doc: Record<string, unknown>, m: Mapping, field: (path: string) => string, problems: ProblemList): Map<string, RawValue> {
+  const out = new Map<string, RawValue>();
+  const before = problems.errors.length;
+  const fix = 'fix the hub\'s auth_state hook (see hub/README.md)';
   const name = atPath(doc, m.name);
   const uid = atPath(doc, m.uid);
   const gid = atPath(doc, m.gid);
@@ -128,18 +193,9 @@ export function authStateValues(src: AuthStateSource, preset: Preset, overrides:
   let groups: { name: unknown; gid: unknown; path: string }[] | undefined;
   const list = atPath(doc, m.groups);
   if (list !== undefined && !Array.isArray(list)) {
-    problems.error(field(m.groups), JSON.stringify(list).slice(0, 200), gh ? 'must be a list of teams' : 'must be a list of {"name", "gid"}', fix);
+    problems.error(field(m.groups), JSON.stringify(list).slice(0, 200), 'must be a list of {"name", "gid"}', fix);
   } else if (Array.isArray(list)) {
-    // GitHub: each team names its organization; the distinct organizations are the groups.
-    const items = list.map((g, i) => (gh ? { obj: atPath(g, 'organization'), path: `${m.groups}[${i}].organization` } : { obj: g, path: `${m.groups}[${i}]` }));
-    const seen = new Set<unknown>();
-    groups = [];
-    for (const { obj, path } of items) {
-      const g = { name: atPath(obj, m.groupName), gid: atPath(obj, m.groupGid), path };
-      if (gh && seen.has(g.gid)) continue;
-      seen.add(g.gid);
-      groups.push(g);
-    }
+    groups = list.map((g, i) => ({ name: atPath(g, m.groupName), gid: atPath(g, m.groupGid), path: `${m.groups}[${i}]` }));
   }
   const groupsPath = m.groups;
 

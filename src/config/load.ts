@@ -2,7 +2,7 @@
 // Never throws for user mistakes: every problem is returned at once.
 
 import * as fs from 'node:fs';
-import { authStateValues, PRESETS, readAuthState, type Mapping, type Preset } from './auth-state.ts';
+import { authStateValues, presetOptions, PRESETS, readAuthState, type Mapping, type Preset } from './auth-state.ts';
 import { layer } from './layers.ts';
 import { ProblemList } from './problems.ts';
 import { DEFAULT_CONFIG_FILE } from './settings.ts';
@@ -65,7 +65,9 @@ export function loadConfig(input: LoadInput): Loaded {
         const v = raw.get(`auth_state.${key}`);
         if (v) overrides[field] = v.value.trim();
       }
-      for (const [k, v] of authStateValues(src, preset, overrides, problems)) raw.set(k, v);
+      // Under a hub the person's name is JupyterHub's username, which every spawner sets.
+      const options = presetOptions(raw, input.env['JUPYTERHUB_USER'], problems);
+      for (const [k, v] of authStateValues(src, preset, overrides, problems, options)) raw.set(k, v);
     }
   }
   // [hooks] disable may name any built-in hook: the one list is src/hooks/index.ts.

@@ -36,7 +36,7 @@ export function nameProblem(name: string, maxLength: number): string | undefined
   if (name.startsWith('#')) return 'must not start with "#" (the line would read as a comment)';
   if (name === '.' || name === '..') return 'must not be "." or ".."';
   if (/^[0-9]+$/.test(name)) return 'must not be all digits (it would read as a numeric id)';
-  if (name.length > maxLength) return `must be at most ${maxLength} characters`;
+  if ([...name].length > maxLength) return `must be at most ${maxLength} characters`; // code points, as JSON Schema counts
   return undefined;
 }
 
@@ -48,7 +48,7 @@ export function groupNameProblem(name: string): string | undefined {
   if (name === '') return 'must not be empty';
   const bad = BAD_GROUP_CHARS.exec(name);
   if (bad) return `must not contain ${JSON.stringify(bad[0])}`;
-  if (name.length > 256) return 'must be at most 256 characters';
+  if ([...name].length > 256) return 'must be at most 256 characters';
   return undefined;
 }
 
@@ -179,7 +179,7 @@ const absolute = (p: string): string | undefined => (p.startsWith('/') && !INVIS
 export const absolutePaths: Parser<string[]> = listOf(absolute, () => 'expected absolute paths without control characters',
   () => 'list absolute paths separated by commas, e.g. /opt/conda,/srv/data');
 
-/** Absolute directories (hook directories). */
+/** Absolute directories (script directories). */
 export const directories: Parser<string[]> = listOf(absolute, () => 'expected absolute directory paths without control characters',
   () => 'list absolute paths separated by commas, e.g. /usr/local/bin/before-notebook.d');
 

@@ -4,17 +4,17 @@
 //
 // start phase, as the starting user:
 //   start-dirs   the image's start-notebook.d scripts (src/scripts/)
-// root phase, before the drop (as root; hooks whose needs are not met are src/policy.ts's):
+// root phase, before the drop (as root; a missing need, a read-only /etc, is src/policy.ts's to decide):
 //   home         /home/<user>: the template home moved, copied or linked, its owners refitted
 //   accounts     /etc/passwd, group, shadow, gshadow, nbstart-user: one step (or nss_wrapper in /tmp)
 //   sudo         /etc/sudoers.d/nbstart (GRANT_SUDO)
 //   ssh          /etc/ssh/ssh_known_hosts, /etc/ssh/ssh_config.d/nbstart.conf ([ssh.*])
 //   label        /usr/local/etc/jupyter/labconfig/page_config.d: the UI label (NBSTART_LABEL)
 //   metrics      /etc/ipython/ipython_kernel_config.py and the metrics directory ([metrics])
-//   chown        owners in CHOWN_HOME / CHOWN_EXTRA trees
+//   chown        owners in CHOWN_HOME / CHOWN_EXTRA trees (walked without following links: src/system/chown-tree.ts)
 //   nss-wrapper  a start as another uid: passwd and group for libnss_wrapper in /tmp
 //   resources    the command's environment: CPU_LIMIT, MEM_LIMIT, thread caps from the cgroup
-//   environment  the command's environment: HOME, USER, SHELL, NB_*, NB_UMASK, unsets
+//   environment  the command's environment: HOME, USER, SHELL, NB_*, unsets; NB_UMASK (op src/ops/umask.ts)
 //   root-dirs    the image's before-notebook.d scripts, in root's world
 // user phase, after the drop, as the person:
 //   home-links   the external home ([home] source): directories and links, JUPYTER_CONFIG_DIR

@@ -1,5 +1,5 @@
-// Op `run-scripts`: the image author's scripts of one hook directory, as docker-stacks' run-hooks.sh
-// runs them: one bash for the whole directory, in the plan's order, `*.sh` sourced into it (the
+// Op `run-scripts`: the image author's scripts of one directory ([hooks] start_dirs, root_dirs,
+// user_dirs), as docker-stacks' run-hooks.sh runs them: one bash for the whole directory, in the plan's order, `*.sh` sourced into it (the
 // variables and functions of one are seen by the next; `set +e` after each), executables run as its
 // children; their stdout and stderr are the container's. What the sourced scripts leave in the
 // environment reaches later hooks and the command.
@@ -31,7 +31,7 @@ export interface ScriptWorld {
 
 export interface RunScriptsOp {
   readonly kind: 'run-scripts';
-  /** The hook directory, for the log. */
+  /** The script directory, for the log. */
   readonly dir: string;
   readonly files: readonly ScriptFile[];
   /** bash by absolute path (found on the root-phase PATH when root runs it). */

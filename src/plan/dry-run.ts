@@ -47,7 +47,8 @@ export async function planAll(input: DryRunInput): Promise<{ text: string; error
   }];
   const planned = [...start, ...root, ...userPlanned];
   const cwd = afterPlans(planned, env, facts.cwd).cwd;
-  const report = { identity, privileged, euid: facts.euid, planned, command: input.command(config), cwd };
+  const nameFrom = config.origins.get('user.name');
+  const report = { identity, privileged, euid: facts.euid, planned, command: input.command(config), cwd, ...(nameFrom !== undefined && { nameFrom }) };
   return { errors: [], text: input.json ? planJson(report) : planText(report) };
 }
 

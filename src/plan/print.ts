@@ -12,6 +12,8 @@ export interface PlanReport {
   readonly planned: readonly Planned[];
   readonly command: readonly string[];
   readonly cwd: string;
+  /** Where the person's name came from (`JUPYTERHUB_USER (JupyterHub's username)`, `NB_USER`, ...). */
+  readonly nameFrom?: string;
 }
 
 /** Human-readable plan. */
@@ -21,6 +23,7 @@ export function planText(r: PlanReport): string {
   const lines = [
     `nbstart plan (nothing is changed): started ${r.privileged ? 'as root' : `as uid ${r.euid}`}`,
     `person: ${id.name} uid=${id.uid} gid=${id.gid} groups: ${groups}`,
+    `name from: ${r.nameFrom ?? 'the template user (no NB_USER, auth_state or JupyterHub username)'}`,
     `home: ${id.home}  shell: ${id.shell}`,
   ];
   for (const { hook, plan } of r.planned) {
@@ -44,6 +47,7 @@ export function planJson(r: PlanReport): string {
   return `${JSON.stringify({
     privileged: r.privileged,
     identity: r.identity,
+    nameFrom: r.nameFrom ?? null,
     hooks: r.planned.map(({ hook, plan }) => ({ name: hook.name, phase: hook.phase, ops: plan.ops.map(opJson), notes: plan.notes })),
     exec: { command: r.command, user: r.identity.name, uid: r.identity.uid, gid: r.identity.gid, cwd: r.cwd },
   }, null, 2)}\n`;

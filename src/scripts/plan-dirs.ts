@@ -1,5 +1,6 @@
-// Plans the scripts of hook directories with docker-stacks' rules: lexical order (byte order, as in
-// the C locale), `*.sh` sourced, other files run when executable, the rest named and skipped. One
+// Plans the scripts of the script directories ([hooks] start_dirs, root_dirs, user_dirs) with
+// docker-stacks' rules: lexical order (byte order, as in the C locale), `*.sh` sourced, other files
+// run when executable, the rest named and skipped. One
 // run-scripts op per directory (one bash runs it: src/ops/run-scripts.ts). A directory that is
 // missing is silently skipped (as start.sh does); one that is not a directory or cannot be read is
 // a warning, or stops start-up under [hooks] on_failure = abort (src/policy.ts).

@@ -1,19 +1,4 @@
-// CSS text built from configuration. Values never reach CSS unescaped: strings are escaped character
-// by character, colours come only from validated #rrggbb.
-
-/**
- * A double-quoted CSS string holding `text`. Every character other than an ASCII letter or digit
- * becomes a six-digit escape (`\00003C`), so nothing left unescaped can end the string, the
- * declaration, the rule or a surrounding <style> element. Spaces are escaped too: CSS swallows one
- * white-space character after any hex escape, six digits or not, so "<a b" would read as "<ab".
- */
-export function cssString(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    out += /^[A-Za-z0-9]$/.test(ch) ? ch : `\\${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(6, '0')}`;
-  }
-  return `"${out}"`;
-}
+// Colours for the label: the text colour that reads on a validated #rrggbb background.
 
 /** Black or white, whichever reads better on `#rrggbb` (WCAG relative luminance). */
 export function textColorOn(hex: string): '#000000' | '#ffffff' {

@@ -107,3 +107,24 @@ test('a restart repairs a link pointing elsewhere and leaves a real directory al
   }
 });
 
+test('nbstart plan as root plans the user phase as the person: the root-squashed home is seen as they see it', () => {
+  const r = run({ image: FOUNDATION, user: 'root', env, volumes: volumes(), command: ['plan'] });
+  assert.equal(r.code, 0, show(r));
+  // What the start would do in the home, found by reading it as alice: the links and the config
+  // directory, not "not allowed to open", which is all root could see.
+  assert.match(r.stdout, /^\[home-links\] \(user phase\)/m, show(r));
+  assert.match(r.stdout, /- link \/home\/alice\/work -> \/mnt\/home\/alice\/work/, show(r));
+  assert.match(r.stdout, /- set JUPYTER_CONFIG_DIR=\/mnt\/home\/alice\/jupyter\/\.jupyter/, show(r));
+  assert.doesNotMatch(r.stdout, /not allowed to open|HOME-NOT-AVAILABLE/, show(r));
+});
+
+test('nbstart plan sees the home as the root phase will leave it: the template home moved to /home/<user>', () => {
+  const ini = iniFile('local.ini', '[home]\nsource = /mnt/home/{user}\nlinks = work\n');
+  const r = run({ image: FOUNDATION, user: 'root', env, volumes: [`${home.parent}:/mnt/home:rbind`, `${ini}:/etc/nbstart/nbstart.ini:ro`], command: ['plan', '--json'] });
+  assert.equal(r.code, 0, show(r));
+  const doc = JSON.parse(r.stdout) as { hooks: { name: string; phase: string; ops: { kind: string; path?: string; how?: string }[] }[] };
+  const move = doc.hooks.find((h) => h.name === 'home')!.ops.find((o) => o.kind === 'move-dir')!;
+  assert.equal(move.how, 'copy', 'overlayfs: the plan says copy, and the start will copy');
+  const user = doc.hooks.filter((h) => h.phase === 'user').flatMap((h) => h.ops);
+  assert.ok(user.some((o) => o.kind === 'symlink' && o.path === '/home/alice/work'), r.stdout);
+});

@@ -103,7 +103,7 @@ const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
 const AUTH_CASES: { name: string; text: string; setting: string; value: string; message?: RegExp }[] = [
   { name: 'a uid nested 100,000 lists deep', text: `{"name":"alice","uid":${deep}}`, setting: `${AUTH} field uid`, value: deep },
   { name: 'identity only under __proto__', text: '{"__proto__":{"name":"root","uid":0}}', setting: `${AUTH} field name`, value: 'missing' },
-  { name: 'uid -0 (root\'s uid)', text: '{"name":"alice","uid":-0}', setting: `${AUTH} field uid`, value: '0', message: /would give "alice" root's uid/ },
+  { name: 'uid -0 (root\'s uid)', text: '{"name":"alice","uid":-0}', setting: `${AUTH} field uid`, value: '0', message: /must be an integer from 1 to 4294967294/ },
   { name: 'a right-to-left override in a group name', text: JSON.stringify({ name: 'alice', uid: 1010, groups: [{ name: 'staff\u202e', gid: 3000 }] }), setting: `${AUTH} field groups[0].name`, value: 'staff\u202e' },
   { name: 'groups as an object', text: '{"name":"alice","uid":1010,"groups":{"name":"physics","gid":3000}}', setting: `${AUTH} field groups`, value: '{"name":"physics","gid":3000}' },
   {

@@ -102,11 +102,11 @@ function assertLabel(seen: Seen, file: string, where: string): void {
 
 test('JupyterLab 4 and Notebook 7 show the label beside the logo, as text, in its colour', async () => {
   const s = await server({ NB_USER: 'alice', NB_UID: '1010', NBSTART_LABEL: TEXT, NBSTART_LABEL_COLOR: 'crimson' });
-  const lab = await visit(browser, `${s.base}/lab?token=${s.token}`, '#jp-MainLogo', path.join(SHOTS, 'lab-with-label.png'), look('jp-MainLogo', 'jp-top-panel', true));
+  const lab = await visit(browser, `${s.base}/lab?token=${s.token}`, '.jp-DirListing-content', path.join(SHOTS, 'lab-with-label.png'), look('jp-MainLogo', 'jp-top-panel', true));
   assertLabel(lab.result, lab.file, 'JupyterLab');
   assert.equal(lab.result.label!.previous, 'jp-MainLogo');
 
-  const tree = await visit(browser, `${s.base}/tree?token=${s.token}`, '#jp-NotebookLogo', path.join(SHOTS, 'notebook7-tree-with-label.png'), look('jp-NotebookLogo', 'top-panel', true));
+  const tree = await visit(browser, `${s.base}/tree?token=${s.token}`, '.jp-DirListing-content', path.join(SHOTS, 'notebook7-tree-with-label.png'), look('jp-NotebookLogo', 'top-panel', true));
   assertLabel(tree.result, tree.file, 'Notebook 7 file browser');
   assert.equal(tree.result.label!.previous, 'jp-NotebookLogo');
 
@@ -126,10 +126,10 @@ test('JupyterLab 4 and Notebook 7 show the label beside the logo, as text, in it
 
 test('without NBSTART_LABEL there is no label and no nbstart file in the Jupyter config', async () => {
   const s = await server({});
-  const lab = await visit(browser, `${s.base}/lab?token=${s.token}`, '#jp-MainLogo', path.join(SHOTS, 'lab-without-label.png'), look('jp-MainLogo', 'jp-top-panel', false));
+  const lab = await visit(browser, `${s.base}/lab?token=${s.token}`, '.jp-DirListing-content', path.join(SHOTS, 'lab-without-label.png'), look('jp-MainLogo', 'jp-top-panel', false));
   assert.equal(lab.result.label, null);
   assert.equal(labelPixels(lab.file, lab.result.barBottom).count, 0);
-  const tree = await visit(browser, `${s.base}/tree?token=${s.token}`, '#jp-NotebookLogo', path.join(SHOTS, 'notebook7-tree-without-label.png'), look('jp-NotebookLogo', 'top-panel', false));
+  const tree = await visit(browser, `${s.base}/tree?token=${s.token}`, '.jp-DirListing-content', path.join(SHOTS, 'notebook7-tree-without-label.png'), look('jp-NotebookLogo', 'top-panel', false));
   assert.equal(tree.result.label, null);
   assert.equal(labelPixels(tree.file, tree.result.barBottom).count, 0);
   assert.equal(s.exec(['ls', '/usr/local/etc/jupyter']).code, 2, 'nothing was written');

@@ -1,11 +1,14 @@
-// [metrics] cells with real IPython kernels (Debian's python3-ipykernel, started by jupyter_client
-// as a server starts them): the counts written match the cells run, per kernel and notebook.
+// [metrics] cells with real IPython kernels (ipykernel from PyPI, in base-notebook): cells run through
+// JupyterLab's server (REST sessions, the kernel's websocket) are counted per kernel and notebook; the
+// settings' other cases start kernels with jupyter_client as a server does (test/e2e/files/run-cells.py).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { BASE_NOTEBOOK } from './lib/images.ts';
+import { openSession } from './lib/kernel.ts';
 import { REPO, run, show } from './lib/podman.ts';
+import { startServer } from './lib/server.ts';
 
 interface Record_ {
   user: string;
@@ -33,26 +36,56 @@ function runCells(env: Record<string, string>, plan: Record<string, [number, num
   return { report: JSON.parse(first!) as Report, tail: rest.join('\n'), shown: show(r) };
 }
 
-test('cells = yes: every cell run is counted per kernel and notebook, in JSON lines and Prometheus', () => {
-  const plan: Record<string, [number, number]> = { 'course/hw1.ipynb': [4, 1], 'Untitled "2".ipynb': [2, 0] };
-  const { report, tail, shown } = runCells({ NBSTART_METRICS_CELLS: 'yes' }, plan,
-    'stat -c "%U %a %n" /etc/ipython/ipython_kernel_config.py /var/log/nbstart /var/log/nbstart/cells.jsonl; grep -c decoy /tmp/kernels.log || true');
-  const jsonl = report.jsonl!;
-  assert.ok(jsonl, shown);
-  for (const [notebook, [ok, failing]] of Object.entries(plan)) {
-    const kid = report.kernels[notebook]!;
-    const mine = jsonl.filter((r) => r.kernel === kid);
-    assert.equal(mine.length, ok + failing, `one line per cell run in ${notebook}\n${shown}`);
-    assert.ok(mine.every((r) => r.notebook === notebook && r.user === 'alice'));
-    assert.deepEqual(mine.map((r) => r.cells), Array.from({ length: ok + failing }, (_, i) => i + 1));
-    assert.deepEqual(mine.map((r) => r.ok), [...Array(ok).fill(true), ...Array(failing).fill(false)]);
-    assert.equal(mine.at(-1)!.failed, failing);
-    const label = `user="alice",kernel="${kid}",notebook="${notebook.replaceAll('"', '\\"')}"`;
-    assert.match(report.prom[notebook]!, new RegExp(`^nbstart_cells_run_total\\{${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},status="ok"\\} ${ok}$`, 'm'), report.prom[notebook]!);
-    assert.match(report.prom[notebook]!, new RegExp(`,status="error"\\} ${failing}$`, 'm'));
+test('cells = yes: cells run through JupyterLab\'s server are counted per kernel and notebook, in JSON lines and Prometheus', async () => {
+  const s = await startServer({ image: BASE_NOTEBOOK, env: { NB_USER: 'alice', NB_UID: '1010', NBSTART_METRICS_CELLS: 'yes' } });
+  try {
+    // A notebook folder with a module of the extension's name must not replace the real one.
+    for (const [p, body] of [['course', { type: 'directory' }], ['course/nbstart_cells.py', { type: 'file', format: 'text', content: "raise RuntimeError('decoy nbstart_cells imported')\n" }]] as const) {
+      const r = await s.request('PUT', `/api/contents/${p}`, body);
+      assert.equal(r.status, 201, r.text);
+    }
+    const plan: Record<string, [number, number]> = { 'course/hw1.ipynb': [4, 1], 'Untitled "2".ipynb': [2, 0] };
+    const kernels: Record<string, string> = {};
+    const prom: Record<string, string> = {};
+    for (const [notebook, [ok, failing]] of Object.entries(plan)) {
+      const session = await openSession(s, notebook);
+      kernels[notebook] = session.kernelId;
+      for (let i = 0; i < ok; i++) assert.equal((await session.run(`x = ${i}`)).status, 'ok');
+      for (let i = 0; i < failing; i++) assert.equal((await session.run('1/0')).error, 'ZeroDivisionError: division by zero');
+      // What a UI sends besides cells (completion, widgets) is silent: not a cell.
+      assert.equal((await session.run('y = 1', { silent: true })).status, 'ok');
+      const env = await session.run('import os; print(os.environ.get("JPY_SESSION_NAME"))');
+      assert.equal(env.stdout, `/home/alice/${notebook}\n`, 'the server told the kernel its notebook (Jupyter Server 2: the absolute path)');
+      prom[notebook] = s.exec(['cat', `/var/log/nbstart/cells-${session.kernelId}.prom`]).stdout;
+      await session.close();
+    }
+    // Bounded: each kernel removes its .prom file as it exits, shortly after the session is gone.
+    let left = '';
+    for (let i = 0; i < 100 && (left = s.exec(['ls', '/var/log/nbstart']).stdout) !== 'cells.jsonl\n'; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(left, 'cells.jsonl\n', 'each kernel removed its .prom file when it shut down');
+    const jsonl = s.exec(['cat', '/var/log/nbstart/cells.jsonl']).stdout.trim().split('\n').map((l) => JSON.parse(l) as Record_);
+    for (const [notebook, [ok, failing]] of Object.entries(plan)) {
+      const kid = kernels[notebook]!;
+      const mine = jsonl.filter((r) => r.kernel === kid);
+      // The JPY_SESSION_NAME check above is a cell too.
+      const cells = ok + failing + 1;
+      assert.equal(mine.length, cells, `one line per cell run in ${notebook}\n${JSON.stringify(jsonl)}`);
+      assert.ok(mine.every((r) => r.notebook === notebook && r.user === 'alice'), 'the path as the UI shows it, relative to the home');
+      assert.deepEqual(mine.map((r) => r.cells), Array.from({ length: cells }, (_, i) => i + 1));
+      assert.deepEqual(mine.map((r) => r.ok), [...Array(ok).fill(true), ...Array(failing).fill(false), true]);
+      assert.deepEqual(mine.map((r) => r.execution_count), Array.from({ length: cells }, (_, i) => i + 1));
+      assert.equal(mine.at(-1)!.failed, failing);
+      // The .prom file as it was before the JPY_SESSION_NAME cell ran: ok and failed cells so far.
+      const label = `user="alice",kernel="${kid}",notebook="${notebook.replaceAll('"', '\\"')}"`;
+      assert.match(prom[notebook]!, new RegExp(`^nbstart_cells_run_total\\{${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},status="ok"\\} ${ok + 1}$`, 'm'), prom[notebook]!);
+      assert.match(prom[notebook]!, new RegExp(`,status="error"\\} ${failing}$`, 'm'), prom[notebook]!);
+    }
+    const st = s.exec(['stat', '-c', '%U %a %n', '/etc/ipython/ipython_kernel_config.py', '/var/log/nbstart', '/var/log/nbstart/cells.jsonl']);
+    assert.equal(st.stdout, 'root 644 /etc/ipython/ipython_kernel_config.py\nalice 755 /var/log/nbstart\nalice 644 /var/log/nbstart/cells.jsonl\n', show(st));
+    assert.doesNotMatch(s.logs(), /decoy|nbstart_cells: cannot write/);
+  } finally {
+    s.stop();
   }
-  assert.deepEqual(report.left, ['cells.jsonl'], 'each kernel removed its .prom file when it shut down');
-  assert.equal(tail, 'root 644 /etc/ipython/ipython_kernel_config.py\nalice 755 /var/log/nbstart\nalice 644 /var/log/nbstart/cells.jsonl\n0\n', shown);
 });
 
 test('cells = no (the default): no kernel config, nothing counted, nothing written', () => {

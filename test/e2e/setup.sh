@@ -2,7 +2,8 @@
 # Prepares this machine for nbstart's end-to-end tests; safe to run again and quick when all is there.
 #   1. Debian packages: podman and what it needs here, mmdebstrap, bindfs/fuse3, sshd, ssh, git.
 #   2. podman answers, using the project's test/e2e/containers.conf (CONTAINERS_CONF).
-#   3. The base image localhost/nbstart-debian:bookworm: a minimal, apt-capable bookworm made with
+#   3. The hub venv .cache/hub-venv (scripts/hub-venv.ts: the hub stack from PyPI, kept by a hash of
+#      its pins), then the base image localhost/nbstart-debian:bookworm: a minimal, apt-capable bookworm made with
 #      mmdebstrap and `podman import`ed. The tarball is kept in .cache/ (in .gitignore), named by a
 #      hash of its recipe, so a wiped podman storage is refilled in seconds and a changed package
 #      list rebuilds it. NBSTART_BASE_REBUILD=1 forces a fresh mmdebstrap (e.g. for newer packages).
@@ -17,11 +18,16 @@ BASE_IMAGE=localhost/nbstart-debian:bookworm
 # Podman 4.3 from bookworm; with --no-install-recommends this is the whole working set (conmon,
 # containernetworking-plugins, iptables and containers-common come in as dependencies). Rootful
 # podman needs no uidmap, slirp4netns, netavark or aardvark-dns.
-# jupyterhub (3.0, with configurable-http-proxy) runs the hub of test/e2e/hub.test.ts; python3-pytest
-# runs hub/tests (npm run test:hub).
-HOST_PACKAGES=(podman runc mmdebstrap bindfs fuse3 openssh-server openssh-client git curl jupyterhub python3-pytest)
+# The hub tests (test/e2e/hub-*.test.ts, hub/tests): python3-venv for .cache/hub-venv (the hub stack
+# from PyPI, scripts/hub-venv.ts), slapd for a real LDAP directory, docker.io for a real Docker
+# engine and swarm (each test starts its own daemon: nothing here starts a service), catatonit for
+# the pause container of `podman kube play` (test/e2e/hub-kube.test.ts).
+HOST_PACKAGES=(podman runc mmdebstrap bindfs fuse3 openssh-server openssh-client git curl python3-venv slapd docker.io catatonit)
 # Headless Chromium for the label screenshots (test/e2e/label.test.ts), with one font so text renders.
 HOST_PACKAGES+=(chromium fonts-dejavu-core)
+# pip on the host downloads the images' wheels (scripts/images/wheels.ts; builds get no HTTPS here);
+# a python3 with pip earlier on PATH (pyenv) is used first.
+HOST_PACKAGES+=(python3-pip)
 # The base image's recipe. Everything that changes the tarball belongs here, since its hash names it.
 BASE_SUITE=bookworm
 BASE_VARIANT=apt
@@ -58,8 +64,17 @@ else
     die "missing packages; as root run: apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
   say "packages: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # slapd and docker.io start their system services when installed; the tests run their own
+  # daemons, so none is started (Debian's policy-rc.d convention; one already there is kept).
+  policy=/usr/sbin/policy-rc.d
+  made_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
+    trap 'rm -f "$policy"' EXIT
+  fi
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ "$made_policy" = 1 ]; then rm -f "$policy"; trap - EXIT; fi
   say "packages: installed"
 fi
 [ "$(id -u)" -eq 0 ] || die "the e2e tests use rootful podman: run this script (and the tests) as root"
@@ -76,6 +91,12 @@ mkdir -p "$cache"
 # Parallel test runs share the cache and the podman storage: one setup at a time.
 exec 9>"$cache/setup.lock"
 flock 9
+
+# --- 3a. the hub stack: .cache/hub-venv (scripts/hub-venv.ts; reused while the pins stay) ----------
+start=$SECONDS
+"$repo/node_modules/.bin/node" "$repo/scripts/hub-venv.ts" >/dev/null ||
+  die "the hub venv (hub/requirements.txt) could not be made: it needs PyPI from this host"
+say "hub venv: .cache/hub-venv ($((SECONDS - start))s)"
 
 recipe=$(printf '%s\n' "v1" "$BASE_SUITE" "$BASE_VARIANT" "$BASE_INCLUDE" "${BASE_MIRRORS[@]}" "${BASE_DPKGOPTS[@]}" |
   sha256sum | cut -c1-12)

@@ -1,7 +1,8 @@
 # JupyterHub with GitHubOAuthenticator (teams in auth_state) and DockerSpawner: each container
 # starts as root and nbstart becomes the GitHub user: uid and private group = GitHub user id,
-# one group per organization of the user's teams (gid = organization id). test/e2e/hub.test.ts
-# runs this recipe against a real hub (with a podman stand-in for DockerSpawner).
+# one group per organization of the user's teams (gid = organization id). test/e2e/hub-docker.test.ts
+# runs this file in a real JupyterHub with the real GitHubOAuthenticator and DockerSpawner against a
+# real Docker engine (only GitHub itself is a stand-in there).
 #
 # Put nbstart_hub.py next to this file (or on PYTHONPATH). Environment of the hub:
 #   JUPYTERHUB_CRYPT_KEY=$(openssl rand -hex 32)     encrypts auth_state (keep it stable)
@@ -34,8 +35,10 @@ c.DockerSpawner.cmd = ["jupyterhub-singleuser"]
 c.DockerSpawner.extra_create_kwargs = nbstart_hub.DOCKER_CREATE_KWARGS  # --user root
 c.DockerSpawner.extra_host_config = nbstart_hub.DOCKER_HOST_CONFIG  # --cap-drop ALL --cap-add CHOWN,SETGID,SETUID
 # A home volume per person, mounted at /home/<name>; Docker creates it owned by root, and
-# CHOWN_HOME gives it to the person at every start (only what differs is changed).
-c.DockerSpawner.volumes = {"jupyterhub-user-{username}": "/home/{username}"}
+# CHOWN_HOME gives it to the person at every start (only what differs is changed). {username} is
+# DockerSpawner's escaped name (bob-dev is bob-2ddev), fine for a volume's name; the home in the
+# container is nbstart's /home/<JupyterHub username>, hence {raw_username}.
+c.DockerSpawner.volumes = {"jupyterhub-user-{username}": "/home/{raw_username}"}
 c.DockerSpawner.environment = {"CHOWN_HOME": "yes"}
 
 # --- the identity: reduced, written to a file, mounted read-only -------------------------------
@@ -43,7 +46,7 @@ c.DockerSpawner.environment = {"CHOWN_HOME": "yes"}
 # encrypted database) and DockerSpawner mounts that directory at /run/nbstart. The path is given
 # to the Docker daemon: if the hub runs in a container, bind-mount the same host path at the same
 # place inside it.
-IDENTITY_DIR = "/srv/jupyterhub/nbstart-identities"
+IDENTITY_DIR = os.environ.get("NBSTART_IDENTITY_DIR", "/srv/jupyterhub/nbstart-identities")
 # GitHub ids of early accounts are below 1000, where system users live; id_offset moves every uid
 # and gid (private groups and organizations alike) out of that range: from_github(...,
 # id_offset=100000). Without it such a person gets no server and the hub log says why.

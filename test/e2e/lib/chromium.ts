@@ -41,6 +41,8 @@ export async function visit<T>(browser: Browser, url: string, ready: string, fil
     await page.goto(url);
     await page.waitForSelector(ready, { state: 'visible' });
     const result = await inspect(page);
+    // Two animation frames: what the DOM has now is painted before the screenshot.
+    await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
     fs.mkdirSync(path.dirname(file), { recursive: true });
     await page.screenshot({ path: file });
     return { result, file };

@@ -17,10 +17,10 @@ test('canonical shape', () => {
   assert.deepEqual(v, { 'user.name': 'alice', 'user.uid': '1010', 'user.gid': '1020', 'user.group': 'alice', 'groups.list': 'physics:3000,Data Science:3001', 'home.source': '/mnt/home/alice' });
 });
 
-test('ldap preset: ldapauthenticator attribute lists and string numbers', () => {
-  const { v, errors } = values({ user_attributes: { uid: ['bob'], uidNumber: ['20001'], gidNumber: ['20000'], homeDirectory: ['/nfs/bob'] }, groups: [{ name: 'hpc', gid: '21000' }] }, 'ldap');
+test('ldap preset: ldapauthenticator attribute lists and string numbers; the home only when [auth_state] home names it', () => {
+  const { v, errors } = values({ user_attributes: { uid: ['bob'], uidNumber: ['20001'], gidNumber: ['20000'], homeDirectory: ['/nfs/bob'] }, posix_groups: [{ name: 'hpc', gid: '21000' }] }, 'ldap');
   assert.deepEqual(errors, []);
-  assert.deepEqual(v, { 'user.name': 'bob', 'user.uid': '20001', 'user.gid': '20000', 'groups.list': 'hpc:21000', 'home.source': '/nfs/bob' });
+  assert.deepEqual(v, { 'user.name': 'bob', 'user.uid': '20001', 'user.gid': '20000', 'groups.list': 'hpc:21000' });
 });
 
 test('github preset: login, numeric id as uid and gid, distinct organizations as groups', () => {
@@ -42,7 +42,7 @@ test('bad auth_state: every field named, nothing returned', () => {
   assert.match(values('[1]').errors[0]!, /must be a JSON object/);
   const { v, errors } = values({ name: 'a:b', uid: 1.5, gid: -1, groups: [{ name: 'ok', gid: 1 }, { name: 'x\ny', gid: 2 }, { name: 'z', gid: 4294967295 }] });
   assert.deepEqual(v, {});
-  assert.ok(errors.some((e) => e.startsWith('NBSTART_AUTH_STATE field uid: must be an integer from 0 to 4294967294, got "1.5"')));
+  assert.ok(errors.some((e) => e.startsWith('NBSTART_AUTH_STATE field uid: must be an integer from 1 to 4294967294, got "1.5"')));
   assert.ok(errors.some((e) => e.startsWith('NBSTART_AUTH_STATE field gid:')));
   assert.ok(errors.some((e) => e.startsWith('NBSTART_AUTH_STATE field groups[1].name: must not contain "\\n"')));
   assert.ok(errors.some((e) => e.startsWith('NBSTART_AUTH_STATE field groups[2].gid:')));
@@ -61,7 +61,7 @@ test('more groups than the kernel allows are refused', () => {
 });
 
 test('auth_state wins over NB_*; the file wins over the variable; a huge valid one works', () => {
-  const groups = Array.from({ length: 20000 }, (_, i) => ({ name: `group-with-a-long-name-${i}`, gid: 100000 + i, description: 'x'.repeat(50) }));
+  const groups = Array.from({ length: 20000 }, (_, i) => ({ name: `group-with-a-long-name-${i}-${'x'.repeat(40)}`, gid: 100000 + i }));
   const doc = JSON.stringify({ name: 'carol', uid: 3000, groups });
   assert.ok(doc.length > 1_000_000);
   const root = testdir({ 'run/secrets/auth_state.json': doc });

@@ -68,3 +68,10 @@ test('a non-root start cannot write system files: the policy skips the hook with
   assert.deepEqual(plan.ops, []);
   assert.match(plan.notes[0]!.msg, /^NBSTART_LABEL is set but the container did not start as root: label skipped/);
 });
+
+test('asked: only a label that is not in place yet, or a file without a label, asks for root', () => {
+  assert.equal(label.asked(rootContext({})), undefined);
+  assert.equal(label.asked(rootContext({ NBSTART_LABEL: 'A' }, EXTENSION)), 'NBSTART_LABEL is set');
+  assert.equal(label.asked(rootContext({ NBSTART_LABEL: 'A' }, { ...EXTENSION, [rel(LABEL_CONFIG_FILE)]: labelConfig('A', '#f37726') })), undefined, 'baked in: nothing to do');
+  assert.match(label.asked(rootContext({}, { [rel(LABEL_CONFIG_FILE)]: '{}' }))!, /^no label is configured and \/usr\/local\/etc\/jupyter\/labconfig\/page_config\.d\/nbstart-label\.json remains$/);
+});

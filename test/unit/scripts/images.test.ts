@@ -113,8 +113,10 @@ case "$1" in
   image) grep -qxF "$3" "$d/local" 2>/dev/null; exit $? ;;
   manifest) grep -qxF "$3" "$d/registry" 2>/dev/null; exit $? ;;
   tag) echo "$3" >> "$d/local"; exit 0 ;;
+  run) echo "3.11 2.36 x86_64"; exit 0 ;;
   build)
     [ -e "$d/fail-build" ] && exit 1
+    for a in "$@"; do case "$a" in WHEELS=*) curl -s "\${a#WHEELS=}" > "$d/wheels-index" ;; esac; done
     prev=""; for a in "$@"; do [ "$prev" = "-t" ] && echo "$a" >> "$d/local"; prev=$a; done; exit 0 ;;
   push) [ -e "$d/offline" ] && { echo "dial tcp: connection refused" >&2; exit 125; }; echo "$2" >> "$d/registry"; exit 0 ;;
 esac
@@ -129,15 +131,23 @@ ref=\${3#docker://}
 grep -qxF "$ref" "$d/registry" 2>/dev/null
 `;
 
+// pip, as ensureWheels calls it: records its arguments, "downloads" one wheel into --dest.
+const FAKE_PIP = `#!/bin/sh
+d=$(dirname "$0")
+echo "$*" >> "$d/pip-calls"
+while [ $# -gt 0 ]; do [ "$1" = "--dest" ] && : > "$2/demo-1.0-py3-none-any.whl"; shift; done
+`;
+
 function fakeSetup(): { engine: string; root: string; dir: string; calls: () => string[]; run: (...args: string[]) => { code: number; stdout: string; stderr: string } } {
   const dir = testdir({ 'engine/': '' });
   const engine = path.join(dir, 'engine', 'fake-engine');
   fs.writeFileSync(engine, FAKE_ENGINE, { mode: 0o755 });
   fs.writeFileSync(path.join(dir, 'engine', 'skopeo'), FAKE_SKOPEO, { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, 'engine', 'pip'), FAKE_PIP, { mode: 0o755 });
   const root = path.join(dir, 'images');
   fs.cpSync(path.join(REPO, 'test/fixtures/images'), root, { recursive: true });
   const run = (...args: string[]) => {
-    const env = { ...process.env, PATH: `${path.join(dir, 'engine')}:${process.env['PATH']}` };
+    const env = { ...process.env, PATH: `${path.join(dir, 'engine')}:${process.env['PATH']}`, NBSTART_PIP: path.join(dir, 'engine', 'pip'), NBSTART_CACHE_DIR: path.join(dir, 'cache') };
     const r = spawnSync(process.execPath, [path.join(REPO, 'scripts/images.ts'), '--engine', engine, '--root', root, '--prefix', 'registry.example/nb-', ...args], { encoding: 'utf8', timeout: 60_000, env });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
@@ -158,6 +168,28 @@ test('fake engine: builds in order with the base\'s exact tag, then skips everyt
   assert.equal(second.code, 3, second.stderr);
   assert.match(second.stdout, /^tiny-base\t\S+\tbuild=skipped\tpush=not asked/m);
   assert.equal(f.calls().filter((c) => c.startsWith('build')).length, 2, 'no new build');
+});
+
+test('fake engine: a folder with requirements.txt gets its wheels from this host, for its base\'s Python, served to the build', () => {
+  const f = fakeSetup();
+  fs.writeFileSync(path.join(f.root, 'tiny-base/constraints.txt'), 'demo==1.0\n');
+  fs.writeFileSync(path.join(f.root, 'tiny-child/requirements.txt'), 'demo\n');
+  fs.writeFileSync(path.join(f.root, 'tiny-child/constraints.txt'), '# nothing of its own\n');
+  const r = f.run();
+  assert.equal(r.code, 0, r.stderr);
+  const build = f.calls().filter((c) => c.startsWith('build')).find((c) => c.includes('tiny-child'))!;
+  assert.match(build, /--network host --build-arg WHEELS=http:\/\/127\.0\.0\.1:\d+\/ /);
+  const probe = f.calls().find((c) => c.startsWith('run'))!;
+  assert.match(probe, /^run --rm --network none --entrypoint python3 registry\.example\/nb-tiny-base:[0-9a-f]{8} -c /, 'the Python of the exact base');
+  assert.match(fs.readFileSync(path.join(f.dir, 'engine/wheels-index'), 'utf8'), /<a href="demo-1\.0-py3-none-any\.whl">/, 'the build saw the wheels');
+  const pip = fs.readFileSync(path.join(f.dir, 'engine/pip-calls'), 'utf8').trim().split('\n');
+  assert.equal(pip.length, 1);
+  assert.match(pip[0]!, /^download .*--only-binary=:all: --python-version 3\.11 --implementation cp --abi cp311 --platform manylinux_2_36_x86_64 .*--platform manylinux1_x86_64 -r \S+tiny-child\/requirements\.txt -c \S+tiny-base\/constraints\.txt -c \S+tiny-child\/constraints\.txt$/);
+  // A changed comment changes the image's hash (a rebuild) but not the wheels: no new download.
+  fs.appendFileSync(path.join(f.root, 'tiny-child/constraints.txt'), '# still nothing\n');
+  assert.equal(f.run().code, 0);
+  assert.equal(fs.readFileSync(path.join(f.dir, 'engine/pip-calls'), 'utf8').trim().split('\n').length, 1);
+  assert.equal(f.calls().filter((c) => c.startsWith('build')).length, 3);
 });
 
 test('fake engine: --push pushes what the registry lacks, skips what it has, honours push: false', () => {

@@ -16,7 +16,10 @@ once, after it ran, and written where an administrator can collect it:
   collector), replaced atomically after every cell and removed when the kernel exits normally.
 
 The notebook is what the server tells the kernel in JPY_SESSION_NAME (jupyter_server >= 1.23,
-JupyterLab, Notebook 7); the classic notebook 6 server does not, and the field is then "".
+JupyterLab, Notebook 7). Jupyter Server 2 sends the notebook's absolute path (its root_dir, usually
+the home, joined with the path the UI shows); a path inside the home is written relative to it
+(``course/hw1.ipynb``), as the UI names it, others as they come. The classic notebook 6 server sends
+nothing, and the field is then "".
 A failure to write never reaches the user's cell: it is reported once on the kernel's stderr.
 """
 
@@ -64,6 +67,17 @@ def _user():
         return str(os.getuid())
 
 
+def _notebook():
+    """The running notebook's path from JPY_SESSION_NAME, relative to the home when inside it."""
+    name = os.environ.get("JPY_SESSION_NAME", "")
+    home = os.environ.get("HOME", "")
+    if home not in ("", "/") and os.path.isabs(name):
+        rel = os.path.relpath(name, home)
+        if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
+            return rel
+    return name
+
+
 def _prom_label(value):
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
@@ -83,7 +97,7 @@ class CellCounter:
 
     def post_run_cell(self, result):
         try:
-            notebook = os.environ.get("JPY_SESSION_NAME", "")
+            notebook = _notebook()
             ok = bool(getattr(result, "success", True))
             c = self.counts.setdefault(notebook, [0, 0])
             c[0] += 1
