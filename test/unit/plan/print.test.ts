@@ -32,6 +32,7 @@ test('planText: who, the person with new groups marked, each hook with ops and n
   assert.equal(planText(report()), [
     'nbstart plan (nothing is changed): started as root',
     'person: alice uid=1010 gid=1020 groups: alice(1020) new, users(100), data_science(3001) new',
+    'name from: the template user (no NB_USER, auth_state or JupyterHub username)',
     'home: /home/alice  shell: /bin/bash',
     '[accounts] (root phase) account files',
     '  - write as one step: /etc/passwd (1 line changed; mode 644, owner 0:0), /etc/shadow (1 line changed; mode 640, owner 0:42)  # alice replaces jovyan',
@@ -45,6 +46,7 @@ test('planText: who, the person with new groups marked, each hook with ops and n
     '',
   ].join('\n'));
   assert.match(planText(report({ privileged: false, euid: 1010 })), /^nbstart plan \(nothing is changed\): started as uid 1010\n/);
+  assert.match(planText(report({ nameFrom: 'JUPYTERHUB_USER (JupyterHub\'s username)' })), /^name from: JUPYTERHUB_USER \(JupyterHub's username\)$/m);
 });
 
 test('planJson: one document; write-files carry each file\'s byte count, never its content', () => {
@@ -57,6 +59,8 @@ test('planJson: one document; write-files carry each file\'s byte count, never i
     exec: Record<string, unknown>;
   };
   assert.equal(doc.privileged, true);
+  assert.equal((doc as unknown as { nameFrom: unknown }).nameFrom, null);
+  assert.equal((JSON.parse(planJson(report({ nameFrom: 'NB_USER' }))) as { nameFrom: string }).nameFrom, 'NB_USER');
   assert.deepEqual(doc.identity, identity);
   assert.deepEqual(doc.hooks.map((h) => [h.name, h.phase, h.ops.length, h.notes.length]), [['start-dirs', 'start', 0, 0], ['accounts', 'root', 1, 2], ['sudo', 'root', 0, 1], ['home-links', 'user', 1, 0]]);
   const files = doc.hooks[1]!.ops[0]!['files'] as Record<string, unknown>[];
