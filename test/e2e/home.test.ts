@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FOUNDATION } from './lib/images.ts';
+import { expectResult, type Expected } from './lib/expect.ts';
 import { podman, podmanOk, run, show } from './lib/podman.ts';
 import { squashedHome, type SquashedHome } from './lib/squashed-home.ts';
 
@@ -33,26 +34,61 @@ function iniFile(name: string, text: string): string {
 const volumes = (): string[] => [`${home.parent}:/mnt/home:rbind`, `${iniFile('nbstart.ini', INI)}:/etc/nbstart/nbstart.ini:ro`];
 const env = { NB_USER: 'alice', NB_UID: String(UID), NB_GID: String(UID) };
 
-test('root cannot even stat the home (the simulation is faithful); the person can', () => {
-  const root = run({ image: FOUNDATION, user: 'root', volumes: volumes(), extra: ['--entrypoint', 'stat'], command: ['-c', '%u', '/mnt/home/alice'] });
-  assert.notEqual(root.code, 0, show(root));
-  assert.match(root.stderr, /Permission denied/);
-  const user = run({ image: FOUNDATION, user: `${UID}:${UID}`, volumes: volumes(), extra: ['--entrypoint', 'stat'], command: ['-c', '%u', '/mnt/home/alice'] });
-  assert.equal(user.stdout, `${UID}\n`, show(user));
-});
+/** One container: who starts it, its env and mounts, the command → what it shows. */
+interface HomeCase extends Expected {
+  readonly name: string;
+  readonly user: string;
+  readonly env?: Record<string, string>;
+  readonly volumes: () => string[];
+  readonly extra?: string[];
+  readonly command: string[];
+}
 
-test('links, JUPYTER_CONFIG_DIR, missing dirs created, cwd /home/<user>, bashrc — all as the person', () => {
-  const r = run({ image: FOUNDATION, user: 'root', env, volumes: volumes(), command: ['bash', '-ic', [
-    'pwd', 'readlink /home/alice/work', 'readlink /home/alice/data', 'echo "$JUPYTER_CONFIG_DIR"',
-    'test -d "$JUPYTER_CONFIG_DIR" && echo config-dir-exists', 'touch /home/alice/work/saved && stat -c "%u %U" /mnt/home/alice/work/saved',
-    'echo "bashrc=$FROM_USER_BASHRC"',
-  ].join('; ')] });
-  assert.equal(r.code, 0, show(r));
-  assert.equal(r.stdout, [
-    '/home/alice', '/mnt/home/alice/work', '/mnt/home/alice/data', '/mnt/home/alice/jupyter/.jupyter', 'config-dir-exists', `${UID} alice`, 'bashrc=yes', '',
-  ].join('\n'), show(r));
-  assert.doesNotMatch(r.stderr, /ERROR|WARN/, show(r));
-});
+const CASES: HomeCase[] = [
+  {
+    name: 'root cannot even stat the home (the simulation is faithful)',
+    user: 'root', volumes, extra: ['--entrypoint', 'stat'], command: ['-c', '%u', '/mnt/home/alice'],
+    code: 'failure', stderr: [/Permission denied/],
+  },
+  {
+    name: 'the person can stat it',
+    user: `${UID}:${UID}`, volumes, extra: ['--entrypoint', 'stat'], command: ['-c', '%u', '/mnt/home/alice'],
+    stdout: `${UID}\n`,
+  },
+  {
+    name: 'links, JUPYTER_CONFIG_DIR, missing dirs created, cwd /home/<user>, bashrc — all as the person',
+    user: 'root', env, volumes, command: ['bash', '-ic', [
+      'pwd', 'readlink /home/alice/work', 'readlink /home/alice/data', 'echo "$JUPYTER_CONFIG_DIR"',
+      'test -d "$JUPYTER_CONFIG_DIR" && echo config-dir-exists', 'touch /home/alice/work/saved && stat -c "%u %U" /mnt/home/alice/work/saved',
+      'echo "bashrc=$FROM_USER_BASHRC"',
+    ].join('; ')],
+    stdout: ['/home/alice', '/mnt/home/alice/work', '/mnt/home/alice/data', '/mnt/home/alice/jupyter/.jupyter', 'config-dir-exists', `${UID} alice`, 'bashrc=yes', ''].join('\n'),
+    notStderr: [/ERROR|WARN/],
+  },
+  {
+    name: 'a missing home: the notebook still starts in the local home, says so once, and leaves a note',
+    user: 'root', env: { ...env, NB_USER: 'bob' }, volumes,
+    command: ['sh', '-c', 'pwd; head -1 ~/HOME-NOT-AVAILABLE.txt; echo "${JUPYTER_CONFIG_DIR-unset}"'],
+    stdout: '/home/bob\nYour home directory /mnt/home/bob could not be used when this notebook server started:\nunset\n',
+    stderrCount: [[/external home unusable/g, 1]],
+  },
+  {
+    name: 'an ini [home] source without {user} is refused naming the key',
+    user: 'root', env, volumes: () => [`${iniFile('fixed.ini', '[home]\nsource = /mnt/home/alice\n')}:/etc/nbstart/nbstart.ini:ro`], command: ['true'],
+    code: 1, stderr: [/\[home\] source in \/etc\/nbstart\/nbstart.ini: names one fixed directory for every user of the image, got "\/mnt\/home\/alice"; fix: put \{user\} in it/],
+  },
+  {
+    name: 'a link name with / or .. is refused naming the key',
+    user: 'root', env: { ...env, NBSTART_HOME_LINKS: 'work,../etc' }, volumes: () => [], command: ['true'],
+    code: 1, stderr: [/NBSTART_HOME_LINKS: link name must be a plain name without "\/", got "\.\.\/etc"/],
+  },
+];
+
+for (const c of CASES) {
+  test(c.name, () => {
+    expectResult(run({ image: FOUNDATION, user: c.user, env: c.env ?? {}, volumes: c.volumes(), extra: c.extra ?? [], command: c.command }), c);
+  });
+}
 
 test('a restart repairs a link pointing elsewhere and leaves a real directory with files alone', () => {
   const name = `nbstart-home-${process.pid}`;
@@ -69,27 +105,6 @@ test('a restart repairs a link pointing elsewhere and leaves a real directory wi
   } finally {
     podman(['rm', '-f', name]);
   }
-});
-
-test('a missing home: the notebook still starts in the local home, says so once, and leaves a note', () => {
-  const r = run({ image: FOUNDATION, user: 'root', env: { ...env, NB_USER: 'bob' }, volumes: volumes(),
-    command: ['sh', '-c', 'pwd; head -1 ~/HOME-NOT-AVAILABLE.txt; echo "${JUPYTER_CONFIG_DIR-unset}"'] });
-  assert.equal(r.code, 0, show(r));
-  assert.equal(r.stdout, '/home/bob\nYour home directory /mnt/home/bob could not be used when this notebook server started:\nunset\n', show(r));
-  assert.equal(r.stderr.match(/external home unusable/g)?.length, 1, show(r));
-});
-
-test('an ini [home] source without {user} is refused naming the key', () => {
-  const conf = iniFile('fixed.ini', '[home]\nsource = /mnt/home/alice\n');
-  const r = run({ image: FOUNDATION, user: 'root', env, volumes: [`${conf}:/etc/nbstart/nbstart.ini:ro`], command: ['true'] });
-  assert.equal(r.code, 1, show(r));
-  assert.match(r.stderr, /\[home\] source in \/etc\/nbstart\/nbstart.ini: names one fixed directory for every user of the image, got "\/mnt\/home\/alice"; fix: put \{user\} in it/);
-});
-
-test('a link name with / or .. is refused naming the key', () => {
-  const r = run({ image: FOUNDATION, user: 'root', env: { ...env, NBSTART_HOME_LINKS: 'work,../etc' }, command: ['true'] });
-  assert.equal(r.code, 1, show(r));
-  assert.match(r.stderr, /NBSTART_HOME_LINKS: link name must be a plain name without "\/", got "\.\.\/etc"/);
 });
 
 test('nbstart plan as root plans the user phase as the person: the root-squashed home is seen as they see it', () => {

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FOUNDATION } from './lib/images.ts';
-import { podman, run, show, type Result } from './lib/podman.ts';
+import { expectResult, includes, type Expected } from './lib/expect.ts';
+import { podman, run, show } from './lib/podman.ts';
 
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'nbstart-e2e-robust-'));
 fs.chmodSync(base, 0o755);
@@ -20,91 +21,92 @@ const MINIMAL = ['--cap-drop=ALL', '--cap-add=SETUID,SETGID', '--security-opt', 
 const ALICE = { NB_USER: 'alice', NB_UID: '1010', NB_GID: '1020', NBSTART_GROUPS: 'physics:3000' };
 const ALICE_ID = 'uid=1010(alice) gid=1020(alice) groups=1020(alice),100(users),3000(physics)';
 
-/** nbstart's log lines at WARN level. */
-const warnings = (r: Result): string[] => r.stderr.split('\n').filter((l) => /^WARNING\[|"level":40/.test(l));
 /** Runs nbstart through a shell entrypoint that hashes the account files before and after. */
 const HASHED = (cmd: string): string[] => ['-c', `h() { cat /etc/passwd /etc/group /etc/shadow /etc/gshadow | sha256sum; ls -A /etc | sha256sum; }; a=$(h); ${cmd}; rc=$?; b=$(h); echo "rc=$rc same=$([ "$a" = "$b" ] && echo yes || echo no)"`];
 
-// --- 1. minimal privilege ------------------------------------------------------------------------
-
-test('only SETUID+SETGID, no-new-privileges: full identity change, no capabilities left, shadow keeps root:shadow, one CAP_CHOWN warning', () => {
-  const r = run({ image: FOUNDATION, user: 'root', env: ALICE, extra: MINIMAL, command: sh([
-    'id', 'grep -E "^Cap(Prm|Eff)" /proc/self/status', 'stat -c "%n %U:%G %a" /etc/passwd /etc/group /etc/shadow /etc/gshadow',
-    'getent passwd alice', 'pwd', 'touch ~/new && echo home-writable', 'ls -A /etc | grep -c nbstart-tmp || true',
-  ].join('; ')) });
-  assert.equal(r.code, 0, show(r));
-  assert.equal(r.stdout, [
-    ALICE_ID, 'CapPrm:\t0000000000000000', 'CapEff:\t0000000000000000',
-    '/etc/passwd root:root 644', '/etc/group root:root 644', '/etc/shadow root:shadow 640', '/etc/gshadow root:shadow 640',
-    'alice:x:1010:1020::/home/alice:/bin/bash', '/home/alice', 'home-writable', '0', '',
-  ].join('\n'), show(r));
-  // The home stays the template's (group-writable through users, as docker-stacks makes it).
-  assert.deepEqual(warnings(r).map((l) => l.replace(/^WARNING\[[^\]]*\] /, '')), [
-    'without CAP_CHOWN the files in /home/alice keep their owner 1000:100 instead of following alice to 1010:1020 (add CHOWN to the container\'s capabilities)',
-  ], show(r));
-});
-
-test('SETUID+SETGID+CHOWN: the home is copied and given to the person, and nothing is said', () => {
-  const r = run({ image: FOUNDATION, user: 'root', env: ALICE, extra: ['--cap-drop=ALL', '--cap-add=SETUID,SETGID,CHOWN', '--security-opt', 'no-new-privileges'],
-    command: sh('id; stat -c "%U:%G" /home/alice /home/alice/.bashrc; test -L /home/alice || echo real-directory') });
-  assert.equal(r.code, 0, show(r));
-  assert.equal(r.stdout, `${ALICE_ID}\nalice:alice\nalice:alice\nreal-directory\n`, show(r));
-  assert.deepEqual(warnings(r), [], show(r));
-});
-
-test('CHOWN_HOME without CAP_CHOWN, GRANT_SUDO under no-new-privileges: one warning each, the server starts', () => {
-  const r = run({ image: FOUNDATION, user: 'root', env: { NB_UID: '1010', CHOWN_HOME: 'yes', GRANT_SUDO: 'yes' }, extra: MINIMAL, command: ['id', '-u'] });
-  assert.equal(r.code, 0, show(r));
-  assert.equal(r.stdout, '1010\n', show(r));
-  const w = warnings(r);
-  assert.equal(w.length, 3, show(r));
-  assert.equal(w.filter((l) => l.includes('CHOWN_HOME is set but the container lacks CAP_CHOWN: chown skipped (add CHOWN to the container\'s capabilities)')).length, 1, show(r));
-  assert.equal(w.filter((l) => l.includes('GRANT_SUDO is set but the container runs with no_new_privs')).length, 1, show(r));
-  assert.equal(w.filter((l) => l.includes('without CAP_CHOWN the files in /home/jovyan keep their owner 1000:100')).length, 1, show(r));
-});
-
-test('root without SETUID/SETGID stops before anything is written, naming the capabilities', () => {
-  const r = run({ image: FOUNDATION, user: 'root', env: ALICE, extra: ['--cap-drop=ALL', '--entrypoint', 'sh'], command: HASHED('/usr/local/bin/nbstart id') });
-  assert.equal(r.stdout, 'rc=1 same=yes\n', show(r));
-  assert.match(r.stderr, /the container's capabilities: lack CAP_SETUID and CAP_SETGID: started as root, nbstart cannot become the person, got "CapEff 0000000000000000"; fix: add SETUID and SETGID/, show(r));
-});
-
-// --- 2. read-only root filesystem ----------------------------------------------------------------
-
-test('read-only root, started as root: ids applied, names through nss_wrapper, a scratch home, /etc untouched', () => {
-  const r = run({ image: FOUNDATION, user: 'root', env: ALICE, extra: ['--read-only', ...MINIMAL], command: sh([
-    'whoami', 'id', 'echo "$HOME"', 'pwd', 'touch ~/new && echo home-writable', 'getent passwd alice', 'grep -c "^alice:" /etc/passwd || true',
-  ].join('; ')) });
-  assert.equal(r.code, 0, show(r));
-  assert.equal(r.stdout, [
-    'alice', ALICE_ID, '/tmp/nbstart-home-1010', '/tmp/nbstart-home-1010', 'home-writable', 'alice:x:1010:1020::/tmp/nbstart-home-1010:/bin/bash', '0', '',
-  ].join('\n'), show(r));
-  const w = warnings(r);
-  assert.equal(w.length, 2, show(r));
-  assert.match(w[0]!, /\/home is on a read-only filesystem, so \/home\/alice cannot be created; HOME is \/tmp\/nbstart-home-1010, which is lost when the container stops/);
-  assert.match(w[1]!, /\/etc\/passwd is on a read-only filesystem: \/etc is left as it is, and alice \(1010:1020\) with the groups reaches the hooks and the command through libnss_wrapper/);
-});
-
-test('read-only root with a volume at the template home (z2jh\'s home PVC): that home is HOME', () => {
-  const vol = `nbstart-robust-home-${process.pid}`;
-  try {
-    const r = run({ image: FOUNDATION, user: 'root', env: ALICE, volumes: [`${vol}:/home/jovyan`], extra: ['--read-only', ...MINIMAL],
-      command: sh('id -un; echo "$HOME"; pwd; touch ~/saved && echo home-writable; test -f ~/.bashrc && echo image-files') });
-    assert.equal(r.code, 0, show(r));
-    assert.equal(r.stdout, 'alice\n/home/jovyan\n/home/jovyan\nhome-writable\nimage-files\n', show(r));
-    assert.match(r.stderr, /HOME is the image's \/home\/jovyan, on a writable volume/, show(r));
-  } finally {
-    podman(['volume', 'rm', '-f', vol]);
-  }
-});
-
-for (const extra of [[], ['--passwd=false']]) {
-  test(`read-only root, arbitrary uid ${extra.join(' ') || '(podman adds a passwd line)'}: whoami works`, () => {
-    const r = run({ image: FOUNDATION, user: '1010:0', env: { NB_USER: 'alice' }, extra: ['--read-only', ...extra], command: sh('whoami; id -u') });
-    assert.equal(r.code, 0, show(r));
-    assert.equal(r.stdout, 'alice\n1010\n', show(r));
-  });
+/** One container of a hardened deployment: who starts it, its env, mounts and engine options, the command → what it shows and warns. */
+interface RobustCase extends Expected {
+  readonly name: string;
+  readonly user: string;
+  readonly env?: Record<string, string>;
+  readonly extra?: string[];
+  /** A fresh named volume mounted here (removed afterwards). */
+  readonly volumeAt?: string;
+  readonly command: string[];
 }
+
+const CASES: RobustCase[] = [
+  // --- 1. minimal privilege
+  {
+    name: 'only SETUID+SETGID, no-new-privileges: full identity change, no capabilities left, shadow keeps root:shadow, one CAP_CHOWN warning',
+    user: 'root', env: ALICE, extra: MINIMAL, command: sh([
+      'id', 'grep -E "^Cap(Prm|Eff)" /proc/self/status', 'stat -c "%n %U:%G %a" /etc/passwd /etc/group /etc/shadow /etc/gshadow',
+      'getent passwd alice', 'pwd', 'touch ~/new && echo home-writable', 'ls -A /etc | grep -c nbstart-tmp || true',
+    ].join('; ')),
+    stdout: [
+      ALICE_ID, 'CapPrm:\t0000000000000000', 'CapEff:\t0000000000000000',
+      '/etc/passwd root:root 644', '/etc/group root:root 644', '/etc/shadow root:shadow 640', '/etc/gshadow root:shadow 640',
+      'alice:x:1010:1020::/home/alice:/bin/bash', '/home/alice', 'home-writable', '0', '',
+    ].join('\n'),
+    // The home stays the template's (group-writable through users, as docker-stacks makes it).
+    warnings: ['without CAP_CHOWN the files in /home/alice keep their owner 1000:100 instead of following alice to 1010:1020 (add CHOWN to the container\'s capabilities)'],
+  },
+  {
+    name: 'SETUID+SETGID+CHOWN: the home is copied and given to the person, and nothing is said',
+    user: 'root', env: ALICE, extra: ['--cap-drop=ALL', '--cap-add=SETUID,SETGID,CHOWN', '--security-opt', 'no-new-privileges'],
+    command: sh('id; stat -c "%U:%G" /home/alice /home/alice/.bashrc; test -L /home/alice || echo real-directory'),
+    stdout: `${ALICE_ID}\nalice:alice\nalice:alice\nreal-directory\n`, warnings: [],
+  },
+  {
+    name: 'CHOWN_HOME without CAP_CHOWN, GRANT_SUDO under no-new-privileges: one warning each, the server starts',
+    user: 'root', env: { NB_UID: '1010', CHOWN_HOME: 'yes', GRANT_SUDO: 'yes' }, extra: MINIMAL, command: ['id', '-u'],
+    stdout: '1010\n',
+    warnings: [
+      includes('without CAP_CHOWN the files in /home/jovyan keep their owner 1000:100'),
+      includes('GRANT_SUDO is set but the container runs with no_new_privs'),
+      includes('CHOWN_HOME is set but the container lacks CAP_CHOWN: chown skipped (add CHOWN to the container\'s capabilities)'),
+    ],
+  },
+  {
+    name: 'root without SETUID/SETGID stops before anything is written, naming the capabilities',
+    user: 'root', env: ALICE, extra: ['--cap-drop=ALL', '--entrypoint', 'sh'], command: HASHED('/usr/local/bin/nbstart id'),
+    stdout: 'rc=1 same=yes\n',
+    stderr: [/the container's capabilities: lack CAP_SETUID and CAP_SETGID: started as root, nbstart cannot become the person, got "CapEff 0000000000000000"; fix: add SETUID and SETGID/],
+  },
+  // --- 2. read-only root filesystem
+  {
+    name: 'read-only root, started as root: ids applied, names through nss_wrapper, a scratch home, /etc untouched',
+    user: 'root', env: ALICE, extra: ['--read-only', ...MINIMAL], command: sh([
+      'whoami', 'id', 'echo "$HOME"', 'pwd', 'touch ~/new && echo home-writable', 'getent passwd alice', 'grep -c "^alice:" /etc/passwd || true',
+    ].join('; ')),
+    stdout: ['alice', ALICE_ID, '/tmp/nbstart-home-1010', '/tmp/nbstart-home-1010', 'home-writable', 'alice:x:1010:1020::/tmp/nbstart-home-1010:/bin/bash', '0', ''].join('\n'),
+    warnings: [
+      /\/home is on a read-only filesystem, so \/home\/alice cannot be created; HOME is \/tmp\/nbstart-home-1010, which is lost when the container stops/,
+      /\/etc\/passwd is on a read-only filesystem: \/etc is left as it is, and alice \(1010:1020\) with the groups reaches the hooks and the command through libnss_wrapper/,
+    ],
+  },
+  {
+    name: 'read-only root with a volume at the template home (z2jh\'s home PVC): that home is HOME',
+    user: 'root', env: ALICE, volumeAt: '/home/jovyan', extra: ['--read-only', ...MINIMAL],
+    command: sh('id -un; echo "$HOME"; pwd; touch ~/saved && echo home-writable; test -f ~/.bashrc && echo image-files'),
+    stdout: 'alice\n/home/jovyan\n/home/jovyan\nhome-writable\nimage-files\n', stderr: [/HOME is the image's \/home\/jovyan, on a writable volume/],
+  },
+  ...[[], ['--passwd=false']].map((extra): RobustCase => ({
+    name: `read-only root, arbitrary uid ${extra.join(' ') || '(podman adds a passwd line)'}: whoami works`,
+    user: '1010:0', env: { NB_USER: 'alice' }, extra: ['--read-only', ...extra], command: sh('whoami; id -u'), stdout: 'alice\n1010\n',
+  })),
+];
+
+CASES.forEach((c, i) => {
+  test(c.name, () => {
+    const vol = c.volumeAt && `nbstart-robust-home-${process.pid}-${i}`;
+    try {
+      expectResult(run({ image: FOUNDATION, user: c.user, env: c.env ?? {}, volumes: vol ? [`${vol}:${c.volumeAt}`] : [], extra: c.extra ?? [], command: c.command }), c);
+    } finally {
+      if (vol) podman(['volume', 'rm', '-f', vol]);
+    }
+  });
+});
 
 test('read-only /etc/passwd and /etc/group that are already right (ConfigMap): nothing written, nothing said', () => {
   // The files nbstart itself writes for alice, taken from a first container (the record of which

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FOUNDATION } from './lib/images.ts';
 import { startGitServer, type GitServer } from './lib/git-server.ts';
+import { expectResult, type Expected } from './lib/expect.ts';
 import { podman, podmanOk, run, show, type Result } from './lib/podman.ts';
 
 const ALICE = { NB_USER: 'alice', NB_UID: '1010' };
@@ -46,31 +47,42 @@ function asAlice(ini: string, command: readonly string[], extra: readonly string
   });
 }
 
-test('as the person: git clone and git ls-remote by alias (and by host name) just work', () => {
-  const r = asAlice(gitlabSection(server.hostKey), ['sh', '-c', [
-    'set -e',
-    `git clone -q gitlab:${server.repo} repo`,
-    'git -C repo log --format=%s',
-    `git ls-remote gitlab:${server.repo} | cut -f2`,
-    `git ls-remote 127.0.0.1:${server.repo} | cut -f2`,
-    'id -un',
-    'test -e ~/.ssh && echo home-has-.ssh || echo nothing-written-in-home',
-  ].join('\n')]);
-  assert.equal(r.code, 0, show(r));
-  assert.equal(r.stdout, `${server.subject}\nHEAD\nrefs/heads/main\nHEAD\nrefs/heads/main\nalice\nnothing-written-in-home\n`, show(r));
-});
+/** alice's start with an [ssh.gitlab] section holding `key` → what git shows (clone by alias, with BatchMode and StrictHostKeyChecking). */
+const CASES: (Expected & { readonly name: string; readonly key: () => string; readonly script: () => string[] })[] = [
+  {
+    name: 'as the person: git clone and git ls-remote by alias (and by host name) just work',
+    key: () => server.hostKey,
+    script: () => [
+      'set -e',
+      `git clone -q gitlab:${server.repo} repo`,
+      'git -C repo log --format=%s',
+      `git ls-remote gitlab:${server.repo} | cut -f2`,
+      `git ls-remote 127.0.0.1:${server.repo} | cut -f2`,
+      'id -un',
+      'test -e ~/.ssh && echo home-has-.ssh || echo nothing-written-in-home',
+    ],
+    get stdout() { return `${server.subject}\nHEAD\nrefs/heads/main\nHEAD\nrefs/heads/main\nalice\nnothing-written-in-home\n`; },
+  },
+  {
+    name: 'a wrong host key in the ini: clone fails with host key verification, even with the right key in ~/.ssh/known_hosts',
+    key: () => server.otherKey,
+    script: () => [
+      `git clone -q gitlab:${server.repo} r1; echo "rc=$?"`,
+      // A key the person accepted elsewhere (a shared NFS home) must not override the site's.
+      `mkdir -p ~/.ssh && echo "[127.0.0.1]:${server.port} ${server.hostKey}" > ~/.ssh/known_hosts`,
+      `git clone -q gitlab:${server.repo} r2; echo "rc=$?"`,
+    ],
+    stdout: 'rc=128\nrc=128\n',
+    stderrCount: [[/Host key verification failed\./g, 2]],
+    stderr: [/REMOTE HOST IDENTIFICATION HAS CHANGED/],
+  },
+];
 
-test('a wrong host key in the ini: clone fails with host key verification, even with the right key in ~/.ssh/known_hosts', () => {
-  const r = asAlice(gitlabSection(server.otherKey), ['sh', '-c', [
-    `git clone -q gitlab:${server.repo} r1; echo "rc=$?"`,
-    // A key the person accepted elsewhere (a shared NFS home) must not override the site's.
-    `mkdir -p ~/.ssh && echo "[127.0.0.1]:${server.port} ${server.hostKey}" > ~/.ssh/known_hosts`,
-    `git clone -q gitlab:${server.repo} r2; echo "rc=$?"`,
-  ].join('\n')]);
-  assert.equal(r.stdout, 'rc=128\nrc=128\n', show(r));
-  assert.equal(r.stderr.match(/Host key verification failed\./g)?.length, 2, show(r));
-  assert.match(r.stderr, /REMOTE HOST IDENTIFICATION HAS CHANGED/, show(r));
-});
+for (const c of CASES) {
+  test(c.name, () => {
+    expectResult(asAlice(gitlabSection(c.key()), ['sh', '-c', c.script().join('\n')]), c);
+  });
+}
 
 // Bad input: exit 1, one line naming section, key and value, and /etc/ssh byte-identical (hashed
 // before and after inside the same container, nbstart run by a shell entrypoint).

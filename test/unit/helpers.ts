@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import pino, { type Logger } from 'pino';
 import { layer } from '../../src/config/layers.ts';
 import { ProblemList } from '../../src/config/problems.ts';
 import type { Config } from '../../src/config/types.ts';
@@ -54,4 +55,41 @@ export function configFrom(env: Record<string, string>, iniText?: string): Confi
   const config = validate(raw, problems, { hookNames: HOOK_NAMES });
   if (problems.errors.length > 0) throw new Error(problems.errors.map((p) => p.message).join('; '));
   return config;
+}
+
+export interface LogLine {
+  readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  readonly msg: string;
+  readonly [field: string]: unknown;
+}
+
+/** A pino logger that keeps its lines in memory (level names, messages and fields), for executor tests. */
+export function captureLog(level: 'trace' | 'debug' | 'info' = 'debug'): { log: Logger; lines: LogLine[]; msgs: (lvl?: LogLine['level']) => string[] } {
+  const lines: LogLine[] = [];
+  const names: Record<number, LogLine['level']> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+  const log = pino({ level, base: {} }, { write: (l: string) => {
+    const o = JSON.parse(l) as { level: number; msg: string };
+    lines.push({ ...o, level: names[o.level]! });
+  } });
+  return { log, lines, msgs: (lvl) => lines.filter((l) => lvl === undefined || l.level === lvl).map((l) => l.msg) };
+}
+
+/** For `test(name, { skip: rootOnly(why) }, ...)`: false as root, else the reason the test needs root. */
+export function rootOnly(why: string): string | false {
+  return process.getuid?.() === 0 ? false : `needs root: ${why}`;
+}
+
+/** Whether `pid` is dead (gone, or a zombie waiting for its new parent to reap it) within a bounded wait. */
+export async function dies(pid: number): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      return true;
+    }
+    if (/^\d+ \(.*\) [ZX] /s.test(stat)) return true;
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  return false;
 }

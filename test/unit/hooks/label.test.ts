@@ -6,14 +6,14 @@ import { label, labelConfig, LABEL_CONFIG_FILE, LABEL_EXTENSION_DIR } from '../.
 import { planHooks, type Planned } from '../../../src/pipeline.ts';
 import { apply } from '../../../src/plan/apply.ts';
 import { createLogger } from '../../../src/log.ts';
-import { fileWrites } from '../helpers.ts';
+import { fileWrites, rootOnly } from '../helpers.ts';
 import { rootContext } from './context.ts';
 
 const rel = (p: string): string => p.slice(1);
 /** An image with the extension installed, as the foundation and the shim layer lay it out. */
 const EXTENSION = { [`${rel(LABEL_EXTENSION_DIR)}/package.json`]: '{}' };
 
-test('a label writes the page-config drop-in, creating the system dirs', async () => {
+test('a label writes the page-config drop-in, creating the system dirs', { skip: rootOnly('system directories of root\'s') }, async () => {
   const ctx = rootContext({ NBSTART_LABEL: 'Course <101> "x"', NBSTART_LABEL_COLOR: 'navy' }, { ...EXTENSION, 'usr/local/etc/': '' });
   const plan = await label.plan(ctx);
   const mkdirs = plan.ops.filter((o) => o.kind === 'mkdir').map((o) => o.kind === 'mkdir' && [o.path, o.mode, o.uid, o.gid]);
@@ -25,7 +25,7 @@ test('a label writes the page-config drop-in, creating the system dirs', async (
   assert.equal(JSON.parse(labelConfig('x', '#ffd700')).nbstartLabelTextColor, '#000000', 'black on gold');
 });
 
-test('converges: applied once, the next plan is empty; a changed text rewrites the file', async () => {
+test('converges: applied once, the next plan is empty; a changed text rewrites the file', { skip: rootOnly('system directories of root\'s') }, async () => {
   const ctx = rootContext({ NBSTART_LABEL: 'A' }, EXTENSION);
   await apply((await label.plan(ctx)).ops, { root: ctx.fs.root, state: { env: {}, cwd: '/' }, log: createLogger('silent', 'json'), scripts: { timeoutMs: 0, onFailure: () => 'continue' } });
   assert.equal(fs.readFileSync(path.join(ctx.fs.root, LABEL_CONFIG_FILE), 'utf8'), labelConfig('A', '#f37726'));
@@ -51,7 +51,7 @@ test('an image without the extension: a warning and no file (a stale one is remo
   assert.deepEqual(stale.ops.map((o) => o.kind), ['remove']);
 });
 
-test('root will not write through a directory someone else could change', async () => {
+test('root will not write through a directory someone else could change', { skip: rootOnly('system directories of root\'s') }, async () => {
   const ctx = rootContext({ NBSTART_LABEL: 'A' }, { ...EXTENSION, 'usr/local/etc/jupyter/': '' });
   fs.chmodSync(path.join(ctx.fs.root, 'usr/local/etc/jupyter'), 0o777);
   const plan = await label.plan(ctx);

@@ -5,13 +5,13 @@ import * as path from 'node:path';
 import { CELLS_MODULE, KERNEL_CONFIG, kernelConfig, metrics } from '../../../src/hooks/metrics.ts';
 import { apply } from '../../../src/plan/apply.ts';
 import { createLogger } from '../../../src/log.ts';
-import { fileWrites } from '../helpers.ts';
+import { fileWrites, rootOnly } from '../helpers.ts';
 import { rootContext } from './context.ts';
 
 const MODULE = { [CELLS_MODULE.slice(1)]: '# module\n' };
 const ON = { NB_UID: '1010', NBSTART_METRICS_CELLS: 'yes' };
 
-test('on: the metrics dir is made for the person, the kernel config is written by root', async () => {
+test('on: the metrics dir is made for the person, the kernel config is written by root', { skip: rootOnly('system directories of root\'s') }, async () => {
   const plan = await metrics.plan(rootContext(ON, { ...MODULE, 'var/log/': '' }));
   assert.deepEqual(plan.ops.map((o) => o.kind === 'mkdir' ? `mkdir ${o.path} ${o.uid}:${o.gid}` : o.kind === 'write-files' ? o.files.map((f) => `write ${f.path} ${f.uid}:${f.gid} ${f.mode.toString(8)}`).join() : o.kind), [
     'mkdir /var/log/nbstart 1010:100',
@@ -26,7 +26,7 @@ test('on: the metrics dir is made for the person, the kernel config is written b
   assert.match(cfg.content, /spec_from_file_location\('nbstart_cells', "\/usr\/local\/lib\/nbstart\/python\/nbstart_cells\.py"\)/);
 });
 
-test('converges, and a restart as another uid hands the directory and its counts over', async () => {
+test('converges, and a restart as another uid hands the directory and its counts over', { skip: rootOnly('system directories of root\'s') }, async () => {
   const ctx = rootContext(ON, { ...MODULE });
   await apply((await metrics.plan(ctx)).ops, { root: ctx.fs.root, state: { env: {}, cwd: '/' }, log: createLogger('silent', 'json'), scripts: { timeoutMs: 0, onFailure: () => 'continue' } });
   if (process.geteuid?.() === 0) {
@@ -58,7 +58,7 @@ test('an image without the extension module gets a warning, not a config that fa
   assert.match(plan.notes[0]!.msg, /lacks \/usr\/local\/lib\/nbstart\/python\/nbstart_cells\.py/);
 });
 
-test('a metrics path that is a symlink or a file is refused', async () => {
+test('a metrics path that is a symlink or a file is refused', { skip: rootOnly('system directories of root\'s') }, async () => {
   const ctx = rootContext(ON, { ...MODULE, 'var/log/': '', 'tmp/x/': '' });
   fs.symlinkSync('/tmp/x', path.join(ctx.fs.root, 'var/log/nbstart'));
   const plan = await metrics.plan(ctx);

@@ -2,8 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { nssWrapper } from '../../../src/hooks/nss-wrapper.ts';
-import { privateDir } from '../../../src/system/private-dir.ts';
-import { readFs, type ReadFs, type Stat } from '../../../src/system/read-fs.ts';
 import { fileWrites } from '../helpers.ts';
 import { rootContext } from './context.ts';
 
@@ -43,24 +41,4 @@ test('a link planted at /tmp/nbstart-nss-<uid> is not followed: a fresh private 
   const env = Object.fromEntries(plan.ops.filter((o) => o.kind === 'set-env').map((o) => [o.name, o.value]));
   assert.equal(env['NSS_WRAPPER_PASSWD'], `${mkdir.path}/passwd`);
   assert.match(plan.notes[0]!.msg, /^\/tmp\/nbstart-nss-1010 is a symbolic link: not used; nss_wrapper files go to /);
-});
-
-test('privateDir: only a directory of the uid itself, closed to others, is reused', () => {
-  const fsWith = (st: Stat): ReadFs => ({ ...readFs('/'), lstat: () => st });
-  const dir = '/tmp/nbstart-nss-1010';
-  const meta = { dev: 1, size: 0 };
-  assert.deepEqual(privateDir(fsWith({ kind: 'missing' }), dir, 1010, 'n0nce', 'nss_wrapper files'), { dir });
-  assert.deepEqual(privateDir(fsWith({ kind: 'dir', uid: 1010, gid: 0, mode: 0o700, ...meta }), dir, 1010, 'n0nce', 'nss_wrapper files'), { dir });
-  for (const [st, why] of [
-    [{ kind: 'dir', uid: 1011, gid: 0, mode: 0o700, ...meta }, 'a directory of uid 1011'],
-    [{ kind: 'dir', uid: 0, gid: 0, mode: 0o1777, ...meta }, 'a directory of uid 0'],
-    [{ kind: 'dir', uid: 1010, gid: 0, mode: 0o770, ...meta }, 'open to others (mode 770)'],
-    [{ kind: 'link', uid: 1010, gid: 0, mode: 0o777, ...meta }, 'a symbolic link'],
-    [{ kind: 'file', uid: 1010, gid: 0, mode: 0o600, ...meta }, 'not a directory'],
-    [{ kind: 'denied' }, 'not readable'],
-  ] as [Stat, string][]) {
-    const r = privateDir(fsWith(st), dir, 1010, 'n0nce', 'nss_wrapper files');
-    assert.notEqual(r.dir, dir);
-    assert.ok(r.note!.includes(`${dir} is ${why}: not used`), String(r.note));
-  }
 });
