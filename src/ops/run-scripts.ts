@@ -95,7 +95,8 @@ export async function applyRunScripts(op: RunScriptsOp, ctx: ApplyContext): Prom
   } else {
     const given = scriptEnv(state.env, op.world, cwd);
     const left = await drive(op, given, cwd, ctx);
-    mergeEnv(state.env, given, left, op.world);
+    // A bash that was killed or never started left no environment: the command keeps the one it had.
+    if (left) mergeEnv(state.env, given, left, op.world);
   }
   log.info({ dir: op.dir }, `Done running hooks in: ${op.dir}`);
 }
@@ -134,8 +135,8 @@ function reexpand(value: string, given: string, person: string): string {
   return value;
 }
 
-/** Runs the bash and answers its events; returns the environment it left. */
-async function drive(op: RunScriptsOp, env: Record<string, string>, cwd: string, ctx: ApplyContext): Promise<Record<string, string>> {
+/** Runs the bash and answers its events; returns the environment it left (none when it did not get to the end). */
+async function drive(op: RunScriptsOp, env: Record<string, string>, cwd: string, ctx: ApplyContext): Promise<Record<string, string> | undefined> {
   const { log } = ctx;
   blockingStdio(); // the scripts write to the container's stdout and stderr directly
   // Loaded on first use: most starts run no script, and evaluating execa costs start-up time.
@@ -233,18 +234,18 @@ async function drive(op: RunScriptsOp, env: Record<string, string>, cwd: string,
     current = timedOut;
     fail('timed-out', `timed out after ${ctx.scripts.timeoutMs / 1000}s; killed with its process group`);
     if (stopped) throw stopped;
-    return {};
+    return undefined;
   }
   if (result.failed && result.exitCode === undefined && !result.signal) {
     fail('failed', `${op.bash} could not be started: ${result.shortMessage}`);
     if (stopped) throw stopped;
-    return {};
+    return undefined;
   }
   if (!dumping || !dump.endsWith('\0\0')) {
     if (result.signal) {
       fail('signal', `killed by ${result.signal}`);
       if (stopped) throw stopped;
-      return {};
+      return undefined;
     }
     const status = result.exitCode ?? 1;
     const who = current ?? op.dir;
