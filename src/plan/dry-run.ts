@@ -53,7 +53,7 @@ export async function planAll(input: DryRunInput): Promise<{ text: string; error
 }
 
 /** The environment and working directory the planned ops leave. */
-function afterPlans(planned: readonly Planned[], env: Readonly<Record<string, string | undefined>>, cwd: string): { env: Record<string, string | undefined>; cwd: string } {
+export function afterPlans(planned: readonly Planned[], env: Readonly<Record<string, string | undefined>>, cwd: string): { env: Record<string, string | undefined>; cwd: string } {
   const out = { env: { ...env }, cwd };
   for (const op of planned.flatMap((p) => p.plan.ops)) {
     if (op.kind === 'set-env') out.env[op.name] = op.value;
