@@ -12,6 +12,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { loadConfig } from '../../../src/config/load.ts';
 import { formatProblem } from '../../../src/config/problems.ts';
 import type { Config } from '../../../src/config/types.ts';
+import { DEMO_PERSON } from '../../../scripts/demo-person.ts';
 import { identitySchemaText } from '../../../scripts/identity-schema.ts';
 import { testdir } from '../helpers.ts';
 
@@ -154,4 +155,11 @@ test('path keys a preset does not read are refused by name', () => {
 test('a bad id_offset or min_uid is named once', () => {
   const { problems } = loadConfig({ env: { NBSTART_AUTH_STATE: '{"github_user":{"login":"a","id":5550001},"teams":[]}', NBSTART_AUTH_STATE_PRESET: 'github', NBSTART_AUTH_STATE_ID_OFFSET: '1e5' }, flags: {}, strict: true, root: testdir({}) });
   assert.deepEqual(problems.errors.map(formatProblem), ['NBSTART_AUTH_STATE_ID_OFFSET: expected an integer from 0 to 4294967294, got "1e5"; fix: set NBSTART_AUTH_STATE_ID_OFFSET to the numeric offset, e.g. 1000']);
+});
+
+test('the demo\'s identity file (scripts/demo-person.ts) is a canonical identity: the schema and nbstart take it, as ada with her groups', () => {
+  assert.ok(schemaValid(DEMO_PERSON), JSON.stringify(schemaValid.errors));
+  const { config, problems } = load('canonical', DEMO_PERSON);
+  assert.deepEqual(problems.errors.map(formatProblem), []);
+  assert.deepEqual(person(config), { ...DEMO_PERSON, groups: [...DEMO_PERSON.groups] });
 });
