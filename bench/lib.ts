@@ -2,45 +2,17 @@
 // machine line every result table is printed with. Timings are never asserted anywhere: a benchmark
 // prints medians of alternated runs and ratios against a baseline measured in the same run.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CONTAINERS_CONF, podman, REPO, type Result } from '../test/e2e/lib/podman.ts';
+import { killRunningPodman, podman, podmanAsync, REPO, type Result } from '../test/e2e/lib/podman.ts';
 
-export { podman, REPO };
+export { podman, podmanAsync, REPO };
 
 // NBSTART_E2E_TAG keeps parallel checkouts out of each other's images and containers.
 export const TAG = process.env['NBSTART_E2E_TAG'] || 'test';
 
 const live = new Set<string>();
-const children = new Set<ChildProcess>();
-
-/**
- * podman without blocking the event loop, so that Ctrl-C and SIGTERM are handled while a batch runs
- * (a synchronous spawn would hold the signal handlers back until the whole benchmark ended).
- */
-export function podmanAsync(args: readonly string[], timeoutMs = 300_000): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('podman', args, { env: { ...process.env, CONTAINERS_CONF }, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      children.delete(child);
-      reject(new Error(`podman ${args.join(' ')}: ${err.message}`));
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code: code ?? 128 + (signal ? 9 : 0), stdout, stderr });
-    });
-  });
-}
 
 /** Like podmanAsync() but throws with the whole output when the exit code is not 0. */
 export async function podmanAsyncOk(args: readonly string[], timeoutMs?: number): Promise<Result> {
@@ -62,7 +34,7 @@ export function cleanUpOnSignals(): void {
   for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     process.once(sig, () => {
       process.stderr.write(`\nbench: ${sig}, removing containers\n`);
-      for (const child of children) child.kill('SIGKILL');
+      killRunningPodman();
       removeAll();
       process.exit(code);
     });

@@ -10,13 +10,12 @@
 // A pod is Pending until its container runs, then Running with podIP 127.0.0.1 (it uses the host's
 // network) and ready; a deleted pod is taken down with podman and reported DELETED.
 
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { CONTAINERS_CONF } from './podman.ts';
+import { podmanAsync, type Result } from './podman.ts';
 
 /** What the test hands podman differently from what KubeSpawner asked for, and why. */
 export const KUBE_PLAY_CHANGES = [
@@ -51,22 +50,8 @@ export interface KubeApi {
   close(): Promise<void>;
 }
 
-/** Runs podman asynchronously (the API answers meanwhile); resolves with its exit and output. */
-function podmanAsync(args: readonly string[], timeoutMs = 120_000): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    // The project's containers.conf, as for every podman the tests start: without it podman's own
-    // default rlimits (nofile 1048576) exceed what root may set on a host without CAP_SYS_RESOURCE.
-    const p = spawn('podman', args, { env: { ...process.env, CONTAINERS_CONF }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, out });
-    });
-  });
-}
+/** What podman printed, both streams: for the events and the failure messages. */
+const printed = (r: Result): string => `${r.stdout}${r.stderr}`;
 
 const parseLabels = (selector: string | null): Record<string, string> =>
   Object.fromEntries((selector ?? '').split(',').filter((s) => s.includes('=')).map((s) => s.split('=', 2) as [string, string]));
@@ -147,15 +132,15 @@ export async function startKubeApi(prefix: string, dir: string): Promise<KubeApi
     } catch (err) {
       return fail((err as Error).message);
     }
-    const played = await podmanAsync(['kube', 'play', file]);
-    events.push(`podman kube play ${name}: exit ${played.code}: ${played.out.trim()}`);
-    if (played.code !== 0) return fail(`podman kube play: ${played.out}`);
+    const played = await podmanAsync(['kube', 'play', file], 120_000);
+    events.push(`podman kube play ${name}: exit ${played.code}: ${printed(played).trim()}`);
+    if (played.code !== 0) return fail(`podman kube play: ${printed(played)}`);
     const containers: string[] = (pod['spec']['containers'] ?? []).map((c: Obj) => c['name']);
     for (let i = 0; i < 480; i++) {
       const now = store.get(`pods/${pod['metadata']['namespace']}/${name}`);
       if (!now || now['metadata']['deletionTimestamp']) return;
       const states = await Promise.all(containers.map((c) => podmanAsync(['inspect', '--format', '{{.State.Running}} {{.State.ExitCode}}', `${podmanName(name)}-${c}`], 30_000)));
-      if (states.every((s) => s.out.startsWith('true'))) {
+      if (states.every((s) => printed(s).startsWith('true'))) {
         now['status'] = {
           phase: 'Running', podIP: '127.0.0.1', hostIP: '127.0.0.1', startTime: new Date().toISOString(),
           conditions: [{ type: 'Ready', status: 'True' }],
@@ -165,7 +150,7 @@ export async function startKubeApi(prefix: string, dir: string): Promise<KubeApi
         return;
       }
       // kube play returns once the containers are started: one that is not running has exited.
-      if (states.some((s) => s.out.startsWith('false'))) return fail(`a container exited: ${states.map((s) => s.out.trim()).join(', ')}`);
+      if (states.some((s) => printed(s).startsWith('false'))) return fail(`a container exited: ${states.map((s) => printed(s).trim()).join(', ')}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     fail('not running after 120 s');
@@ -175,7 +160,7 @@ export async function startKubeApi(prefix: string, dir: string): Promise<KubeApi
   const takeDown = async (pod: Obj): Promise<void> => {
     const name = pod['metadata']['name'];
     const file = path.join(dir, `${name}.json.yaml`);
-    if (fs.existsSync(file)) await podmanAsync(['kube', 'down', file]);
+    if (fs.existsSync(file)) await podmanAsync(['kube', 'down', file], 120_000);
     fs.rmSync(path.join(dir, 'secret-volumes', name), { recursive: true, force: true });
     store.delete(`pods/${pod['metadata']['namespace']}/${name}`);
     notify('pods', 'DELETED', pod);

@@ -1,7 +1,7 @@
 // Thin wrappers over rootful podman for the end-to-end tests: build images once per content hash,
 // run containers, and give failing cases the container's whole stderr.
 
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,6 +28,40 @@ export function podman(args: readonly string[], opts: { input?: string; timeoutM
   });
   if (r.error) throw new Error(`podman ${args.join(' ')}: ${r.error.message}`);
   return { code: r.status ?? 128 + (r.signal ? 9 : 0), stdout: r.stdout, stderr: r.stderr };
+}
+
+const running = new Set<ChildProcess>();
+
+/**
+ * podman() without blocking the event loop: for servers that answer while podman runs (the
+ * Kubernetes stand-in) and for signal handlers that must run during a batch (the benchmarks). Never
+ * rejects for a non-zero exit; rejects when podman cannot be started.
+ */
+export function podmanAsync(args: readonly string[], timeoutMs = 300_000): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('podman', args, { env: { ...process.env, CONTAINERS_CONF }, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      running.delete(child);
+      reject(new Error(`podman ${args.join(' ')}: ${err.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      running.delete(child);
+      resolve({ code: code ?? 128 + (signal ? 9 : 0), stdout, stderr });
+    });
+  });
+}
+
+/** Kills every podmanAsync() still running (a signal handler's first step). */
+export function killRunningPodman(): void {
+  for (const child of running) child.kill('SIGKILL');
 }
 
 /** Like podman() but throws with the full output when the exit code is not 0. */
