@@ -15,16 +15,34 @@ export interface Expected {
   readonly notStderr?: readonly RegExp[];
   /** Each (a global pattern) must occur in stderr exactly this many times. */
   readonly stderrCount?: readonly (readonly [RegExp, number])[];
+  /** Each must occur in stdout and stderr together (docker-stacks' tests read both): a string as it is. */
+  readonly logs?: readonly (string | RegExp)[];
+  /** None may occur in stdout and stderr together. */
+  readonly notLogs?: readonly (string | RegExp)[];
   /**
-   * nbstart's WARNING lines, in order and exactly as many: a string is the whole message (after
-   * "WARNING[date time] "), a pattern must match it.
+   * The lines that start with WARNING, in order and exactly as many: a string is the whole message
+   * (after "WARNING[date time] "), a pattern must match it.
    */
   readonly warnings?: readonly (string | RegExp)[];
+  /** The lines that start with ERROR, the same way. */
+  readonly errors?: readonly (string | RegExp)[];
+  /** Checks of its own after the run. */
+  readonly then?: (r: Result) => void;
 }
 
-/** nbstart's warnings (docker-stacks' default format or JSON), each with its "WARNING[...] " prefix. */
-export function warnLines(r: Result): string[] {
-  return r.stderr.split('\n').filter((l) => /^WARNING\[|"level":40/.test(l));
+/**
+ * The lines of `text` that start with `level` once colours are stripped, split as Python's
+ * str.splitlines splits them: how docker-stacks' harness finds WARNING and ERROR lines.
+ */
+export function linesStarting(text: string, level: 'WARNING' | 'ERROR'): string[] {
+  return text.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/).map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')).filter((l) => l.startsWith(level));
+}
+
+const JSON_LEVEL = { WARNING: '"level":40', ERROR: '"level":50' } as const;
+
+/** The `level` lines of both streams as printed (docker-stacks' format), and nbstart's JSON lines at that level. */
+export function levelLines(r: Result, level: 'WARNING' | 'ERROR'): string[] {
+  return [...linesStarting(r.stdout, level), ...linesStarting(r.stderr, level), ...r.stderr.split('\n').filter((l) => l.includes(JSON_LEVEL[level]))];
 }
 
 /** A pattern that matches wherever `text` occurs, as String.includes would. */
@@ -41,12 +59,17 @@ export function expectResult(r: Result, e: Expected): void {
   for (const re of e.stderr ?? []) assert.match(r.stderr, re, show(r));
   for (const re of e.notStderr ?? []) assert.doesNotMatch(r.stderr, re, show(r));
   for (const [re, n] of e.stderrCount ?? []) assert.equal(r.stderr.match(re)?.length ?? 0, n, `${re} ${n} times\n${show(r)}`);
-  if (e.warnings) {
-    const got = warnLines(r).map((l) => l.replace(/^WARNING\[[^\]]*\] /, ''));
-    assert.equal(got.length, e.warnings.length, `${e.warnings.length} warnings\n${show(r)}`);
-    e.warnings.forEach((w, i) => {
+  const logs = r.stdout + r.stderr;
+  for (const l of e.logs ?? []) typeof l === 'string' ? assert.ok(logs.includes(l), `${l}\n${show(r)}`) : assert.match(logs, l, show(r));
+  for (const l of e.notLogs ?? []) typeof l === 'string' ? assert.ok(!logs.includes(l), `${l}\n${show(r)}`) : assert.doesNotMatch(logs, l, show(r));
+  for (const [level, want] of [['WARNING', e.warnings], ['ERROR', e.errors]] as const) {
+    if (!want) continue;
+    const got = levelLines(r, level).map((l) => l.replace(new RegExp(`^${level}\\[[^\\]]*\\] `), ''));
+    assert.equal(got.length, want.length, `${want.length} ${level} lines: ${JSON.stringify(got)}\n${show(r)}`);
+    want.forEach((w, i) => {
       if (typeof w === 'string') assert.equal(got[i], w, show(r));
       else assert.match(got[i]!, w, show(r));
     });
   }
+  e.then?.(r);
 }
