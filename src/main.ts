@@ -126,9 +126,7 @@ async function degrade(err: unknown, id: Identity, config: Config, state: ExecSt
 async function planUserPhaseForParent(): Promise<number> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  const input = Buffer.concat(chunks).toString('utf8');
-  const disabled = (JSON.parse(input) as { config: Config }).config.hooks.disable;
-  process.stdout.write(await userPhaseChild(USER_HOOKS.filter((h) => !disabled.includes(h.name)), readFs(''), input));
+  process.stdout.write(await userPhaseChild(USER_HOOKS, readFs(''), Buffer.concat(chunks).toString('utf8')));
   return 0;
 }
 

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import type { Config } from '../config/types.ts';
 import { readFacts } from '../facts.ts';
 import type { Hook, PlanContext } from '../hooks/hook.ts';
+import { enabledHooks } from '../hooks/index.ts';
 import type { Identity } from '../identity/identity.ts';
 import { planHooks, type Planned } from '../pipeline.ts';
 import { dropPrivileges } from '../privileges.ts';
@@ -102,13 +103,13 @@ export async function planAsPerson(input: Omit<ChildInput, 'config'> & { readonl
   return JSON.parse(out) as Planned[];
 }
 
-/** The child's side: become the person, plan the user phase against the projection, print JSON. */
+/** The child's side: become the person, plan the enabled user-phase hooks against the projection, print JSON. */
 export async function userPhaseChild(hooks: readonly Hook[], fs: ReadFs, stdin: string): Promise<string> {
   const input = JSON.parse(stdin) as ChildInput;
   const config: Config = { ...input.config, origins: new Map(input.config.origins) };
   if (process.geteuid!() === 0) dropPrivileges(input.identity);
   const view = projectedFs(fs, input.projection);
   const ctx: PlanContext = { fs: view, facts: readFacts(fs), env: input.env, config, identity: input.identity, privileged: true, cwd: input.cwd };
-  const planned = await planHooks(hooks, ctx);
+  const planned = await planHooks(enabledHooks(hooks, config), ctx);
   return JSON.stringify(planned.map(({ hook, plan }) => ({ hook: { name: hook.name, phase: hook.phase, summary: hook.summary }, plan })));
 }

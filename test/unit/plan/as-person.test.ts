@@ -149,6 +149,13 @@ test('planAsPerson: the child plans the user phase through the projection (the i
   assert.deepEqual(plan.notes, []);
 });
 
+test('planAsPerson: the child leaves out what [hooks] disable names, as a start does', async () => {
+  const { ctx, input } = await aliceStart({ 'mnt/home/alice/work/': '' });
+  for (const d of ['mnt', 'mnt/home', 'mnt/home/alice']) fs.chmodSync(path.join(ctx.fs.root, d), 0o755);
+  const disabled = { ...input, config: { ...input.config, hooks: { ...input.config.hooks, disable: ['home-links'] } } };
+  assert.deepEqual(await planAsPerson(disabled, [probe(ctx.fs.root)]), []);
+});
+
 test('planAsPerson: a child that fails gives its last stderr line as the reason', async () => {
   const root = testdir({ 'fail.ts': 'process.stderr.write("first\\nthe reason\\n"); process.exit(3);\n' });
   const r = await planAsPerson((await aliceStart({})).input, [path.join(root, 'fail.ts')]);
