@@ -83,6 +83,9 @@ fi
 info=$(podman info --format '{{.Version.Version}} runtime={{.Host.OCIRuntime.Name}} cgroups={{.Host.CgroupManager}}/{{.Host.CgroupsVersion}} network={{.Host.NetworkBackend}}' 2>&1) ||
   die "podman does not work with CONTAINERS_CONF=$CONTAINERS_CONF: $info"
 say "podman: $info (CONTAINERS_CONF=$CONTAINERS_CONF)"
+# Free space where the images and the caches go: what a build that runs out of it will be read against.
+graphroot=$(podman info --format '{{.Store.GraphRoot}}' 2>/dev/null) || graphroot=/var/lib/containers
+say "disk: $(df -h --output=avail "$graphroot" | tail -1 | tr -d ' ') free for podman's images ($graphroot), $(df -h --output=avail "$repo" | tail -1 | tr -d ' ') for .cache"
 [ -c /dev/fuse ] || say "warning: /dev/fuse is missing (bindfs tests will fail): modprobe fuse"
 
 # --- 3. base image -----------------------------------------------------------------------------

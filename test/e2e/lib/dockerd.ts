@@ -88,6 +88,8 @@ export async function startDockerd(name: string): Promise<Docker> {
       } finally {
         fs.rmSync(tar, { force: true });
       }
+      // The version this load untagged: this engine is the test's own, its data root kept between runs.
+      docker(['image', 'prune', '-f'], { timeoutMs: 120_000 });
     },
     swarmInit() {
       if (docker(['info', '--format', '{{.Swarm.LocalNodeState}}']).stdout.trim() === 'active') return;

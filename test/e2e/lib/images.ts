@@ -1,7 +1,7 @@
 // The images the end-to-end tests use, built from this repository with podman, each once per
 // content hash of its inputs (the binary included), so a re-run without changes builds nothing.
 
-import { BASE_IMAGE, buildImage } from './podman.ts';
+import { BASE_IMAGE, buildImage, pruneSuperseded } from './podman.ts';
 
 // NBSTART_E2E_TAG keeps parallel checkouts (git worktrees) on one machine out of each other's images.
 const TAG = process.env['NBSTART_E2E_TAG'] || 'test';
@@ -39,6 +39,7 @@ export const TENSORFLOW_CPU_WHEELS = {
 
 /** Builds every test image (in dependency order); the TensorFlow image only when asked (the demo does not). */
 export function buildAll(opts: { tensorflow?: boolean } = { tensorflow: true }): void {
+  pruneSuperseded();
   buildImage({ tag: FOUNDATION, dockerfile: 'docker-stacks/foundation/Dockerfile', inputs: ['docker-stacks/foundation', ...BINARY_SOURCES, 'shim-layer/rootfs/usr/local/lib/nbstart', 'dist/labextension/nbstart-label'], buildArgs: { BASE_IMAGE }, from: [BASE_IMAGE] });
   buildImage({
     tag: BASE_NOTEBOOK, dockerfile: 'docker-stacks/base-notebook/Dockerfile', inputs: ['docker-stacks/base-notebook'], context: 'docker-stacks/base-notebook',
@@ -53,8 +54,11 @@ export function buildAll(opts: { tensorflow?: boolean } = { tensorflow: true }):
     buildImage({
       tag: TENSORFLOW_CPU, dockerfile: 'docker-stacks/tensorflow-cpu/Dockerfile', inputs: ['docker-stacks/tensorflow-cpu'], context: 'docker-stacks/tensorflow-cpu',
       buildArgs: { BASE_IMAGE: BASE_NOTEBOOK }, from: [BASE_NOTEBOOK], wheels: TENSORFLOW_CPU_WHEELS,
+      // 1.5 GB of TensorFlow written into the build container, then again as the committed layer.
+      diskGiB: 5,
     });
   }
   buildImage({ tag: PLAIN_STACKS, dockerfile: 'test/e2e/images/plain-stacks/Dockerfile', inputs: ['test/e2e/images/plain-stacks'], buildArgs: { BASE_IMAGE }, from: [BASE_IMAGE], context: 'test/e2e/images/plain-stacks' });
   buildImage({ tag: SHIMMED, dockerfile: 'shim-layer/Dockerfile', inputs: ['shim-layer/Dockerfile', 'shim-layer/rootfs', 'dist/nbstart', 'dist/labextension/nbstart-label'], buildArgs: { BASE_IMAGE: PLAIN_STACKS }, from: [PLAIN_STACKS] });
+  pruneSuperseded();
 }

@@ -112,6 +112,42 @@ export interface BuildSpec {
    * Python of `from[0]` and passed as --build-arg WHEELS=<loopback URL> to a --network host build.
    */
   readonly wheels?: WheelSpec;
+  /** Free space the build needs in podman's storage, in GiB (default 2; the TensorFlow image more). */
+  readonly diskGiB?: number;
+}
+
+const GiB = 1024 ** 3;
+let graphRootCache: string | undefined;
+
+/** Where podman keeps images (its storage's graphroot). */
+export function graphRoot(): string {
+  graphRootCache ??= podmanOk(['info', '--format', '{{.Store.GraphRoot}}']).stdout.trim();
+  return graphRootCache;
+}
+
+/** Bytes available in the file system holding dir (statfs's f_bavail). */
+function freeBytes(dir: string): number {
+  const st = fs.statfsSync(dir);
+  return st.bavail * st.bsize;
+}
+
+/** The test images' label: every image buildImage() makes carries it (with its content key). */
+export const KEY_LABEL = 'org.nbstart.test.key';
+
+/**
+ * Removes test images that a rebuild left without a tag because a container still used them then
+ * (buildImage removes the others itself): each would otherwise stay, and a TensorFlow image is
+ * 2 GB. A few rounds, bounded, in case removing one frees another.
+ */
+export function pruneSuperseded(): number {
+  let removed = 0;
+  for (let round = 0; round < 6; round++) {
+    const ids = podman(['images', '-q', '--no-trunc', '--filter', 'dangling=true', '--filter', `label=${KEY_LABEL}`]).stdout.split('\n').filter(Boolean);
+    const gone = ids.filter((id) => podman(['rmi', id]).code === 0).length;
+    removed += gone;
+    if (gone === 0) break;
+  }
+  return removed;
 }
 
 /** Builds an image from the repo root unless one with the same inputs exists already. */
@@ -120,7 +156,13 @@ export function buildImage(spec: BuildSpec): void {
   const args = Object.entries(spec.buildArgs ?? {}).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
   const wheelFiles = spec.wheels ? [...spec.wheels.requirements, ...spec.wheels.constraints] : [];
   const key = contentHash([spec.dockerfile, ...spec.inputs, ...wheelFiles], [...fromIds, ...args]);
-  if (imageLabel(spec.tag, 'org.nbstart.test.key') === key) return;
+  if (imageLabel(spec.tag, KEY_LABEL) === key) return;
+  const need = (spec.diskGiB ?? 2) * GiB;
+  const free = freeBytes(graphRoot());
+  if (free < need) {
+    throw new Error(`building ${spec.tag} needs about ${spec.diskGiB ?? 2} GiB free in ${graphRoot()} (podman's images), there are ${(free / GiB).toFixed(1)} GiB: remove images you no longer need (podman image prune) or free disk space, then re-run`);
+  }
+  const before = podman(['image', 'inspect', '--format', '{{.Id}}', spec.tag]);
   let served: { url: string; stop(): void } | undefined;
   if (spec.wheels) {
     const probe = podmanOk(['run', '--rm', '--pull=never', '--network', 'none', '--entrypoint', TARGET_PROBE.entrypoint, spec.from![0]!, ...TARGET_PROBE.args]);
@@ -133,10 +175,16 @@ export function buildImage(spec: BuildSpec): void {
     args.push('--network', 'host', '--build-arg', `WHEELS=${served.url}`);
   }
   try {
-    podmanOk(['build', '--quiet', '-f', path.join(REPO, spec.dockerfile), ...args, '--label', `org.nbstart.test.key=${key}`, '-t', spec.tag, path.join(REPO, spec.context ?? '.')], { timeoutMs: 1_800_000 });
+    // --layers=false: no cached image per step. The key already decides whether to build at all,
+    // and a change anywhere below (the binary is in the foundation) would miss that cache anyway.
+    podmanOk(['build', '--quiet', '--layers=false', '-f', path.join(REPO, spec.dockerfile), ...args, '--label', `${KEY_LABEL}=${key}`, '-t', spec.tag, path.join(REPO, spec.context ?? '.')], { timeoutMs: 1_800_000 });
   } finally {
     served?.stop();
   }
+  // The image this one replaces: gone now unless a container still uses it (pruneSuperseded takes
+  // those later). Images built on it keep its layers and run on.
+  const old = before.stdout.trim();
+  if (before.code === 0 && old !== '' && old !== podmanOk(['image', 'inspect', '--format', '{{.Id}}', spec.tag]).stdout.trim()) podman(['rmi', old]);
 }
 
 export interface RunSpec {
