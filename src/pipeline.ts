@@ -7,7 +7,7 @@ import type { Logger } from './log.ts';
 import type { ApplyContext } from './ops/context.ts';
 import { ScriptsStopped } from './ops/run-scripts.ts';
 import { apply } from './plan/apply.ts';
-import type { Plan } from './plan/ops.ts';
+import type { Op, Plan } from './plan/ops.ts';
 import { decide, HookError } from './policy.ts';
 
 export { HookError } from './policy.ts';
@@ -20,7 +20,7 @@ export interface Planned {
 /** Plans the hooks in order; the environment and working directory earlier plans leave are what later ones see. */
 export async function planHooks<C extends StartContext>(hooks: readonly Hook<C>[], ctx: C): Promise<Planned[]> {
   const out: Planned[] = [];
-  const env = { ...ctx.env };
+  let env: Record<string, string | undefined> = { ...ctx.env };
   let cwd = ctx.cwd;
   for (const hook of hooks) {
     const here = { ...ctx, env, cwd };
@@ -35,12 +35,19 @@ export async function planHooks<C extends StartContext>(hooks: readonly Hook<C>[
         throw err instanceof HookError ? err : new HookError(hook.name, err);
       }
     }
-    for (const op of plan.ops) {
-      if (op.kind === 'set-env') env[op.name] = op.value;
-      if (op.kind === 'unset-env') delete env[op.name];
-      if (op.kind === 'chdir') cwd = op.path;
-    }
+    ({ env, cwd } = afterOps(plan.ops, env, cwd));
     out.push({ hook, plan });
+  }
+  return out;
+}
+
+/** The environment and working directory that `ops` leave (set-env, unset-env, chdir, in order); the inputs are not changed. */
+export function afterOps(ops: readonly Op[], env: Readonly<Record<string, string | undefined>>, cwd: string): { env: Record<string, string | undefined>; cwd: string } {
+  const out = { env: { ...env }, cwd };
+  for (const op of ops) {
+    if (op.kind === 'set-env') out.env[op.name] = op.value;
+    if (op.kind === 'unset-env') delete out.env[op.name];
+    if (op.kind === 'chdir') out.cwd = op.path;
   }
   return out;
 }

@@ -10,7 +10,7 @@ import type { PlanContext } from '../hooks/hook.ts';
 import { enabledHooks, ROOT_HOOKS, START_HOOKS, USER_HOOKS } from '../hooks/index.ts';
 import { resolveFor } from '../identity/resolve.ts';
 import type { Logger } from '../log.ts';
-import { planHooks, type Planned } from '../pipeline.ts';
+import { afterOps, planHooks, type Planned } from '../pipeline.ts';
 import { readFs } from '../system/read-fs.ts';
 import { watchAndReplan, watchedPaths } from '../watch.ts';
 import { planAsPerson, projectRootPhase } from './as-person.ts';
@@ -37,7 +37,7 @@ export async function planAll(input: DryRunInput): Promise<{ text: string; error
   const ctx: PlanContext = { fs, facts, env, config, identity, privileged, cwd: facts.cwd };
   const start = await planHooks(enabledHooks(START_HOOKS, config), ctx);
   const root = await planHooks(enabledHooks(ROOT_HOOKS, config), ctx);
-  const after = afterPlans(root, env, facts.cwd);
+  const after = afterOps(root.flatMap((p) => p.plan.ops), env, facts.cwd);
   const user = privileged
     ? await planAsPerson({ config, identity, env: after.env, cwd: after.cwd, projection: projectRootPhase(root.flatMap((p) => p.plan.ops)) }, isSea() ? [] : [process.argv[1]!])
     : await planHooks(enabledHooks(USER_HOOKS, config), { ...ctx, env: after.env, cwd: after.cwd });
@@ -46,21 +46,10 @@ export async function planAll(input: DryRunInput): Promise<{ text: string; error
     plan: { ops: [], notes: [{ level: 'warn', msg: `the user phase could not be planned as ${identity.name} (uid ${identity.uid}): ${user.error}` }] },
   }];
   const planned = [...start, ...root, ...userPlanned];
-  const cwd = afterPlans(planned, env, facts.cwd).cwd;
+  const cwd = afterOps(planned.flatMap((p) => p.plan.ops), env, facts.cwd).cwd;
   const nameFrom = config.origins.get('user.name');
   const report = { identity, privileged, euid: facts.euid, planned, command: input.command(config), cwd, ...(nameFrom !== undefined && { nameFrom }) };
   return { errors: [], text: input.json ? planJson(report) : planText(report) };
-}
-
-/** The environment and working directory the planned ops leave. */
-export function afterPlans(planned: readonly Planned[], env: Readonly<Record<string, string | undefined>>, cwd: string): { env: Record<string, string | undefined>; cwd: string } {
-  const out = { env: { ...env }, cwd };
-  for (const op of planned.flatMap((p) => p.plan.ops)) {
-    if (op.kind === 'set-env') out.env[op.name] = op.value;
-    if (op.kind === 'unset-env') delete out.env[op.name];
-    if (op.kind === 'chdir') out.cwd = op.path;
-  }
-  return out;
 }
 
 /** Prints the plan, then with --watch prints a new one after each change; exit code for main. */

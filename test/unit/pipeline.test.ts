@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Hook, Needs, PlanContext } from '../../src/hooks/hook.ts';
 import { ScriptsStopped } from '../../src/ops/run-scripts.ts';
-import { applyPlanned, HookError, planHooks } from '../../src/pipeline.ts';
+import { afterOps, applyPlanned, HookError, planHooks } from '../../src/pipeline.ts';
 import type { Op, Plan } from '../../src/plan/ops.ts';
 import { captureLog, testdir } from './helpers.ts';
 import { rootContext } from './hooks/context.ts';
@@ -107,4 +107,15 @@ test('applyPlanned: a script that exits the shell stops start-up as ScriptsStopp
   await assert.rejects(applyPlanned([{ hook: { name: 'root-dirs', phase: 'root', summary: '' }, plan: { notes: [], ops: [{
     kind: 'run-scripts', dir: `${root}/d`, files: [{ path: `${root}/d/10-exit.sh`, mode: 'source' }], bash: '/bin/bash', as: 'root', cwd: root, why: 'w',
   }] } }], { ...applyCtx(''), state: { env: { HOME: root }, cwd: root } }, captureLog().log), (err: unknown) => err instanceof ScriptsStopped && err.status === 4);
+});
+
+test('afterOps: set-env, unset-env and chdir in order; the inputs are not changed', () => {
+  const env = { PATH: '/usr/bin', GONE: 'x', KEPT: 'k' };
+  const out = afterOps([
+    { kind: 'set-env', name: 'A', value: '1', why: 'w' }, { kind: 'chdir', path: '/home/alice', why: 'w' },
+    { kind: 'unset-env', name: 'GONE', why: 'w' }, { kind: 'set-env', name: 'A', value: '2', why: 'w' }, { kind: 'chdir', path: '/srv', why: 'w' },
+  ], env, '/');
+  assert.deepEqual(out, { env: { PATH: '/usr/bin', KEPT: 'k', A: '2' }, cwd: '/srv' });
+  assert.deepEqual(env, { PATH: '/usr/bin', GONE: 'x', KEPT: 'k' });
+  assert.deepEqual(afterOps([], env, '/x'), { env, cwd: '/x' });
 });

@@ -1,24 +1,11 @@
-// nbstart plan: what the planned ops leave for the next phase, and configuration problems in place
-// of a plan. The whole plan against real systems is e2e (test/e2e/home.test.ts, hooks.test.ts).
+// nbstart plan: configuration problems in place of a plan. What the planned ops leave for the next
+// phase is pipeline.ts's afterOps (test/unit/pipeline.test.ts). The whole plan against real systems
+// is e2e (test/e2e/home.test.ts, hooks.test.ts).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../../src/config/load.ts';
-import { afterPlans, planAll } from '../../../src/plan/dry-run.ts';
-import type { Planned } from '../../../src/pipeline.ts';
-
-const planned = (ops: Planned['plan']['ops']): Planned => ({ hook: { name: 'environment', phase: 'root', summary: 's' }, plan: { ops, notes: [] } });
-
-test('afterPlans: set-env, unset-env and chdir in plan order; the input is not changed', () => {
-  const env = { PATH: '/usr/bin', GONE: 'x', KEPT: 'k' };
-  const out = afterPlans([
-    planned([{ kind: 'set-env', name: 'A', value: '1', why: 'w' }, { kind: 'chdir', path: '/home/alice', why: 'w' }]),
-    planned([{ kind: 'unset-env', name: 'GONE', why: 'w' }, { kind: 'set-env', name: 'A', value: '2', why: 'w' }, { kind: 'chdir', path: '/srv', why: 'w' }]),
-  ], env, '/');
-  assert.deepEqual(out, { env: { PATH: '/usr/bin', KEPT: 'k', A: '2' }, cwd: '/srv' });
-  assert.deepEqual(env, { PATH: '/usr/bin', GONE: 'x', KEPT: 'k' });
-  assert.deepEqual(afterPlans([], env, '/x'), { env, cwd: '/x' });
-});
+import { planAll } from '../../../src/plan/dry-run.ts';
 
 test('planAll: a configuration problem is the answer instead of a plan, one "error:" line naming the setting', async () => {
   const r = await planAll({
