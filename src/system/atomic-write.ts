@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { openSafeDir, under } from './no-follow.ts';
+import { O_PATH, openSafeDir, under } from './no-follow.ts';
 
 export interface WriteOptions {
   readonly mode: number;
@@ -38,8 +38,6 @@ export interface Staged {
   readonly content: string;
   readonly opts: WriteOptions;
 }
-
-const O_PATH = 0o10000000;
 
 /** The temp file name used for `target`; a leftover one is stale and safe to remove. */
 export function tempPathFor(target: string): string {

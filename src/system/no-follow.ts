@@ -12,7 +12,7 @@ const DIR_FLAGS = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constant
 // O_PATH (Linux; missing from fs.constants): a directory fd for lookups only. Like a path lookup it
 // needs search permission, not read permission, so root without CAP_DAC_READ_SEARCH (a pod that
 // adds only SETUID, SETGID and CHOWN) passes a mode 0711 directory on the way as it did before.
-const O_PATH = 0o10000000;
+export const O_PATH = 0o10000000;
 const LOOKUP_FLAGS = O_PATH | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW;
 
 /** The path of entry `name` of the open directory `dirFd`; resolving it follows nothing but `name`'s own lookup. */
