@@ -5,7 +5,7 @@
 
 import { formatProblem, type ProblemList } from './config/problems.ts';
 import type { Config } from './config/types.ts';
-import { rootWorld } from './scripts/root-world.ts';
+import { leftOutText, rootWorld } from './scripts/root-world.ts';
 import { notRootsAlone } from './scripts/trust.ts';
 import type { ReadFs } from './system/read-fs.ts';
 
@@ -30,7 +30,7 @@ export function securityFindings(fs: ReadFs, config: Config, env: Readonly<Recor
       }
     }
     const { left } = rootWorld(fs, env);
-    if (left.length > 0) notes.push(`scripts run as root do not get what the person could change: left out ${left.join(', ')}`);
+    if (left.length > 0) notes.push(leftOutText(left));
   }
   const origin = (key: string, fallback: string): string => config.origins.get(key) ?? fallback;
   if (config.user.adopt.length > 0) notes.push(`${origin('user.adopt', '[user] adopt')}: a person named ${config.user.adopt.join(', ')} becomes that image account, with its files and groups`);

@@ -12,7 +12,7 @@ import type { RunScriptsOp, ScriptFile } from '../ops/run-scripts.ts';
 import type { Note, Op, Plan } from '../plan/ops.ts';
 import { scriptProblem } from '../policy.ts';
 import type { Stat } from '../system/read-fs.ts';
-import { rootWorld } from './root-world.ts';
+import { leftOutText, rootWorld } from './root-world.ts';
 import { findRootProgram, notRootsAlone } from './trust.ts';
 
 export interface DirsSpec {
@@ -96,7 +96,7 @@ export function planScriptDirs(ctx: StartContext, spec: DirsSpec): Plan {
         // docker-stacks' own layout (a group-writable $CONDA_DIR first on PATH) is expected: said, not warned.
         const conda = `PATH entry ${(ctx.env['CONDA_DIR'] || '/opt/conda').replace(/\/+$/, '')}/`;
         const level = world.left.every((l) => l.startsWith(conda)) ? 'info' : 'warn';
-        notes.push({ level, msg: `scripts run as root do not get what the person could change: left out ${world.left.join(', ')}` });
+        notes.push({ level, msg: leftOutText(world.left) });
       }
       worldNoted = true;
     }

@@ -30,7 +30,7 @@ export interface RootWorld {
 export function rootWorld(fs: ReadFs, env: Readonly<Record<string, string | undefined>>, owner = 0): RootWorld {
   const left: string[] = [];
   const keep = (p: string, what: string): boolean => {
-    const why = p.startsWith('/') ? notRootsAlone(fs, p, owner) : `${p} is not an absolute path`;
+    const why = notRootsAlone(fs, p, owner);
     if (why) left.push(`${what} ${p} (${why.startsWith(p) ? why.slice(p.length).trim() : why})`);
     return why === undefined;
   };
@@ -54,6 +54,11 @@ export function rootWorld(fs: ReadFs, env: Readonly<Record<string, string | unde
     else unset.push(name);
   }
   return { world: { set, unset: unset.sort(), cwd: '/' }, left };
+}
+
+/** The line that names what root's world left out (`left` not empty). */
+export function leftOutText(left: readonly string[]): string {
+  return `scripts run as root do not get what the person could change: left out ${left.join(', ')}`;
 }
 
 /** root's home as /etc/passwd has it (/root when it does not say). */
