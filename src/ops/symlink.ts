@@ -3,6 +3,7 @@
 // (docker-stacks images ship an empty ~/work that [home] links replaces).
 
 import * as fs from 'node:fs';
+import { tempPathFor } from '../system/atomic-write.ts';
 import { realPath, type ApplyContext } from './context.ts';
 
 export interface SymlinkOp {
@@ -32,7 +33,7 @@ export function applySymlink(op: SymlinkOp, ctx: ApplyContext): void {
   }
   if (st && !st.isSymbolicLink()) throw new Error(`${op.path} is a real ${st.isDirectory() ? 'directory' : 'file'}; left alone`);
   if (st && fs.readlinkSync(p) === op.target) return;
-  const tmp = `${p}.nbstart-tmp`;
+  const tmp = tempPathFor(p);
   fs.rmSync(tmp, { force: true });
   fs.symlinkSync(op.target, tmp);
   fs.renameSync(tmp, p);

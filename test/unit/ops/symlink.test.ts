@@ -33,7 +33,7 @@ test('a link that already points there is left as it is, without a word', () => 
 test('a link that points elsewhere is replaced by a rename (no moment without a link); no temp link stays', () => {
   const root = testdir({ 'home/alice/': '' });
   fs.symlinkSync('/tmp', path.join(root, 'home/alice/work'));
-  fs.writeFileSync(path.join(root, 'home/alice/work.nbstart-tmp'), 'stale');
+  fs.writeFileSync(path.join(root, 'home/alice/.work.nbstart-tmp'), 'stale');
   applySymlink(op('/home/alice/work', '/mnt/home/alice/work'), applyContext(root).ctx);
   assert.equal(fs.readlinkSync(path.join(root, 'home/alice/work')), '/mnt/home/alice/work');
   assert.deepEqual(fs.readdirSync(path.join(root, 'home/alice')), ['work']);
