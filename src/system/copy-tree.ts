@@ -60,6 +60,17 @@ export function copyTree(src: string, dst: string, limits: CopyLimits = { entrie
   return used;
 }
 
+/** One more entry against the limits: copyTree and treeSize count alike, so the plan's estimate holds. */
+function countEntry(used: CopyResult, limits: CopyLimits): void {
+  if (++used.entries > limits.entries) throw new TooLarge(`${limits.entries} entries`);
+}
+
+/** A file's data bytes against the limits. */
+function countBytes(used: CopyResult, limits: CopyLimits, st: fs.Stats): void {
+  used.bytes += dataBytes(st);
+  if (used.bytes > limits.bytes) throw new TooLarge(`${limits.bytes} bytes`);
+}
+
 function copyEntry(dirFd: number, name: string, dst: string, limits: CopyLimits, used: CopyResult): void {
   const p = under(dirFd, name);
   const st = fs.lstatSync(p);
@@ -70,7 +81,7 @@ function copyEntry(dirFd: number, name: string, dst: string, limits: CopyLimits,
     try {
       fs.mkdirSync(dst, { mode: 0o700 });
       for (const n of fs.readdirSync(under(fd, '.'))) {
-        if (++used.entries > limits.entries) throw new TooLarge(`${limits.entries} entries`);
+        countEntry(used, limits);
         copyEntry(fd, n, path.join(dst, n), limits, used);
       }
     } finally {
@@ -81,8 +92,7 @@ function copyEntry(dirFd: number, name: string, dst: string, limits: CopyLimits,
     try {
       const now = fs.fstatSync(fd);
       if (!now.isFile() || now.ino !== st.ino || now.dev !== st.dev) return; // changed under us: skipped
-      used.bytes += dataBytes(now);
-      if (used.bytes > limits.bytes) throw new TooLarge(`${limits.bytes} bytes`);
+      countBytes(used, limits, now);
       copyData(fd, now, dst);
     } finally {
       fs.closeSync(fd);
@@ -145,13 +155,12 @@ export function treeSize(top: string, limits: CopyLimits): CopyResult & { readon
   const walk = (dirFd: number, name: string): void => {
     const p = under(dirFd, name);
     const st = fs.lstatSync(p);
-    if (st.isFile()) used.bytes += dataBytes(st);
-    if (used.bytes > limits.bytes) throw new TooLarge(`${limits.bytes} bytes`);
+    if (st.isFile()) countBytes(used, limits, st);
     if (!st.isDirectory()) return;
     const fd = openDir(p, st);
     try {
       for (const n of fs.readdirSync(under(fd, '.'))) {
-        if (++used.entries > limits.entries) throw new TooLarge(`${limits.entries} entries`);
+        countEntry(used, limits);
         walk(fd, n);
       }
     } finally {
