@@ -5,6 +5,7 @@
 
 import { formatProblem, type ProblemList } from './config/problems.ts';
 import type { Config } from './config/types.ts';
+import { originOf } from './config/validate.ts';
 import { leftOutText, rootWorld } from './scripts/root-world.ts';
 import { notRootsAlone } from './scripts/trust.ts';
 import type { ReadFs } from './system/read-fs.ts';
@@ -32,9 +33,8 @@ export function securityFindings(fs: ReadFs, config: Config, env: Readonly<Recor
     const { left } = rootWorld(fs, env);
     if (left.length > 0) notes.push(leftOutText(left));
   }
-  const origin = (key: string, fallback: string): string => config.origins.get(key) ?? fallback;
-  if (config.user.adopt.length > 0) notes.push(`${origin('user.adopt', '[user] adopt')}: a person named ${config.user.adopt.join(', ')} becomes that image account, with its files and groups`);
-  if (config.groups.allowGids.length > 0) notes.push(`${origin('groups.allow_gids', '[groups] allow_gids')}: a person may be given the privileged gids ${config.groups.allowGids.join(', ')}`);
+  if (config.user.adopt.length > 0) notes.push(`${originOf(config, 'user.adopt', '[user] adopt')}: a person named ${config.user.adopt.join(', ')} becomes that image account, with its files and groups`);
+  if (config.groups.allowGids.length > 0) notes.push(`${originOf(config, 'groups.allow_gids', '[groups] allow_gids')}: a person may be given the privileged gids ${config.groups.allowGids.join(', ')}`);
   return { warnings, notes };
 }
 

@@ -63,3 +63,8 @@ export function validate(raw: RawConfig, problems: ProblemList, env: ParseEnv): 
     origins: new Map([...raw].map(([k, r]) => [k, r.origin])),
   };
 }
+
+/** Where the setting `key` came from ("NB_USER", "/etc/nbstart.ini [user] name", ...), or `fallback` (its usual name) when it is unset. */
+export function originOf(config: Pick<Config, 'origins'>, key: string, fallback: string): string {
+  return config.origins.get(key) ?? fallback;
+}

@@ -12,6 +12,7 @@
 // writable by group users (fix-permissions), and root does not write where the person can.
 // The values reach the page as JSON in the page config and the label as textContent: no markup.
 
+import { originOf } from '../config/validate.ts';
 import { groupList } from '../identity/identity.ts';
 import { textColorOn } from '../system/css.ts';
 import { missingDirs, unsafeAncestor } from '../system/system-dir.ts';
@@ -41,11 +42,11 @@ export const label: Hook = {
   needs: () => ({ root: true, writable: [LABEL_CONFIG_FILE] }),
   asked(ctx) {
     if (inPlace(ctx)) return undefined;
-    return ctx.config.label.text === undefined ? `no label is configured and ${LABEL_CONFIG_FILE} remains` : `${ctx.config.origins.get('label.text') ?? 'NBSTART_LABEL'} is set`;
+    return ctx.config.label.text === undefined ? `no label is configured and ${LABEL_CONFIG_FILE} remains` : `${originOf(ctx.config, 'label.text', 'NBSTART_LABEL')} is set`;
   },
   async plan(ctx: PlanContext): Promise<Plan> {
     const { text, color } = ctx.config.label;
-    const origin = ctx.config.origins.get('label.text') ?? 'NBSTART_LABEL';
+    const origin = originOf(ctx.config, 'label.text', 'NBSTART_LABEL');
     const present = ctx.fs.lstat(LABEL_CONFIG_FILE).kind !== 'missing';
     const warn = (msg: string): Plan => ({ ops: [], notes: [{ level: 'warn', msg }] });
     if (text === undefined) return { ops: present ? [{ kind: 'remove', path: LABEL_CONFIG_FILE, why: 'no label is configured' }] : [], notes: [] };

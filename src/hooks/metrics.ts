@@ -9,6 +9,7 @@
 // sys.prefix/etc/ipython, /usr/local/etc/ipython and /etc/ipython, the last with the lowest
 // priority; its `extensions.append` merges with appends in the others, and it has no .d directory.
 
+import { originOf } from '../config/validate.ts';
 import { groupList, type Identity } from '../identity/identity.ts';
 import type { Op, Plan } from '../plan/ops.ts';
 import { missingDirs, unsafeAncestor } from '../system/system-dir.ts';
@@ -84,11 +85,11 @@ export const metrics: Hook = {
   needs: (ctx) => ({ root: true, writable: [KERNEL_CONFIG, ctx.config.metrics.path] }),
   asked(ctx) {
     if (inPlace(ctx)) return undefined;
-    return ctx.config.metrics.cells ? `${ctx.config.origins.get('metrics.cells') ?? 'NBSTART_METRICS_CELLS'} is on` : `cell metrics are off and ${KERNEL_CONFIG} remains`;
+    return ctx.config.metrics.cells ? `${originOf(ctx.config, 'metrics.cells', 'NBSTART_METRICS_CELLS')} is on` : `cell metrics are off and ${KERNEL_CONFIG} remains`;
   },
   async plan(ctx: PlanContext): Promise<Plan> {
     const m = ctx.config.metrics;
-    const origin = ctx.config.origins.get('metrics.cells') ?? 'NBSTART_METRICS_CELLS';
+    const origin = originOf(ctx.config, 'metrics.cells', 'NBSTART_METRICS_CELLS');
     const current = configText(ctx);
     const ours = current !== undefined && current.startsWith(MARKER);
     const warn = (msg: string): Plan => ({ ops: [], notes: [{ level: 'warn', msg }] });

@@ -6,6 +6,7 @@
 
 import type { ProblemList } from '../config/problems.ts';
 import type { Config } from '../config/types.ts';
+import { originOf } from '../config/validate.ts';
 import type { PasswdEntry } from '../system/colon-db.ts';
 
 /** nbstart's record of the entry it refitted: `<template>:<current name>`. */
@@ -30,7 +31,6 @@ export function isSystemUid(uid: number): boolean {
 
 /** The entry to refit to the person named `name`, or undefined with one problem. */
 export function entryFor(users: readonly PasswdEntry[], config: Config, name: string, refitted: string | undefined, problems: ProblemList): PasswdEntry | undefined {
-  const origin = (key: string, fallback: string): string => config.origins.get(key) ?? fallback;
   const template = config.user.template;
   if (name === 'root') return users.find((u) => u.name === 'root');
   const ours = users.find((u) => u.name === (refitted && users.some((x) => x.name === refitted) ? refitted : template));
@@ -38,13 +38,13 @@ export function entryFor(users: readonly PasswdEntry[], config: Config, name: st
   if (named && named !== ours) {
     if (config.user.adopt.includes(name)) return named;
     const what = isSystemUid(named.uid) ? `is a system account of the image (uid ${named.uid}), not a person's` : `is an account of the image (uid ${named.uid}) other than the template user "${template}"`;
-    problems.error(origin('user.name', 'NB_USER'), name, `${what}: nbstart refits only the template user`,
+    problems.error(originOf(config, 'user.name', 'NB_USER'), name, `${what}: nbstart refits only the template user`,
       `give the person another name (a hub can prefix or map names), or list "${name}" in [user] adopt (NBSTART_ADOPT) if the image means that account for them`);
     return undefined;
   }
   if (ours) return ours;
   problems.error(
-    config.user.name !== undefined ? origin('user.name', 'NB_USER') : origin('user.template', '[user] template'),
+    config.user.name !== undefined ? originOf(config, 'user.name', 'NB_USER') : originOf(config, 'user.template', '[user] template'),
     config.user.name !== undefined ? name : template,
     name === template
       ? `the template user "${template}" is not in /etc/passwd`

@@ -5,6 +5,7 @@
 
 import type { ProblemList } from '../config/problems.ts';
 import type { Config } from '../config/types.ts';
+import { originOf } from '../config/validate.ts';
 import type { GroupEntry } from '../system/colon-db.ts';
 
 /** Image groups by name that are privileged where they exist (besides gid 0). */
@@ -22,15 +23,14 @@ export function privilegedGids(groups: readonly GroupEntry[]): Map<number, strin
 
 /** One problem per privileged gid among the person's; true when there is none. */
 export function checkGids(config: Config, groups: readonly GroupEntry[], primary: number, mirrored: readonly number[], person: string, problems: ProblemList): boolean {
-  const origin = (key: string, fallback: string): string => config.origins.get(key) ?? fallback;
   const privileged = privilegedGids(groups);
   let ok = true;
   if (person !== 'root' && primary === 0 && !config.user.allowRoot) {
-    problems.error(origin('user.gid', 'NB_GID'), '0', `would give "${person}" root's group as primary group`,
+    problems.error(originOf(config, 'user.gid', 'NB_GID'), '0', `would give "${person}" root's group as primary group`,
       'use another gid, or set NBSTART_ALLOW_ROOT=yes ([user] allow_root) if that is really meant');
     ok = false;
   }
-  for (const [gid, setting] of [...(primary === 0 ? [] : [[primary, origin('user.gid', 'NB_GID')] as const]), ...mirrored.map((g) => [g, origin('groups.list', 'NBSTART_GROUPS')] as const)]) {
+  for (const [gid, setting] of [...(primary === 0 ? [] : [[primary, originOf(config, 'user.gid', 'NB_GID')] as const]), ...mirrored.map((g) => [g, originOf(config, 'groups.list', 'NBSTART_GROUPS')] as const)]) {
     const name = privileged.get(gid);
     if (name === undefined || config.groups.allowGids.includes(gid)) continue;
     problems.error(setting, String(gid), `is the image's group "${name}", which gives rights over the system`,

@@ -2,6 +2,7 @@
 
 import type { Config, WantedGroup } from '../config/types.ts';
 import type { ProblemList } from '../config/problems.ts';
+import { originOf } from '../config/validate.ts';
 import { groupEntries, parseDb, passwdEntries, type ColonDb, type GroupEntry, type PasswdEntry } from '../system/colon-db.ts';
 import type { ReadFs } from '../system/read-fs.ts';
 import type { Facts } from '../facts.ts';
@@ -32,7 +33,6 @@ export const USERS_GID = 100;
 /** Resolves the identity to refit the template user to (started as root). */
 export function resolveIdentity(input: ResolveInput, problems: ProblemList): Identity | undefined {
   const { config } = input;
-  const origin = (key: string, fallback: string): string => input.config.origins.get(key) ?? fallback;
   const users = passwdEntries(input.passwd).map((e) => e.entry);
   const template = config.user.template;
   const name = config.user.name ?? template;
@@ -45,18 +45,18 @@ export function resolveIdentity(input: ResolveInput, problems: ProblemList): Ide
   let ok = true;
   if (name === 'root') {
     if (uid !== 0 || gid !== 0) {
-      problems.error(origin('user.uid', 'NB_UID'), `${uid}:${gid}`, 'NB_USER=root runs as root and needs NB_UID=0 and NB_GID=0',
+      problems.error(originOf(config, 'user.uid', 'NB_UID'), `${uid}:${gid}`, 'NB_USER=root runs as root and needs NB_UID=0 and NB_GID=0',
         'set NB_UID=0 NB_GID=0, or choose another NB_USER');
       ok = false;
     }
   } else if (uid === 0 && !config.user.allowRoot) {
-    problems.error(origin('user.uid', 'NB_UID'), '0', `would give "${name}" root's uid`,
+    problems.error(originOf(config, 'user.uid', 'NB_UID'), '0', `would give "${name}" root's uid`,
       'use a non-zero uid, or set NBSTART_ALLOW_ROOT=yes ([user] allow_root) if that is really meant');
     ok = false;
   }
   const clash = users.find((u) => u.uid === uid && u.name !== entry.name);
   if (clash && name !== 'root' && uid !== 0) {
-    problems.error(origin('user.uid', 'NB_UID'), String(uid), `is already the uid of "${clash.name}" in /etc/passwd`,
+    problems.error(originOf(config, 'user.uid', 'NB_UID'), String(uid), `is already the uid of "${clash.name}" in /etc/passwd`,
       `choose another uid, or remove "${clash.name}" from the image`);
     ok = false;
   }
@@ -171,8 +171,7 @@ export function resolveUnprivileged(input: ResolveInput, proc: Unprivileged, pro
   };
   const warn = (key: string, env: string, value: string | number | undefined, actual: string | number, what: string): void => {
     if (value === undefined || String(value) === String(actual)) return;
-    const origin = config.origins.get(key) ?? env;
-    problems.warn(origin, String(value), `cannot change the ${what} to this: the container did not start as root (it runs as ${actual})`,
+    problems.warn(originOf(config, key, env), String(value), `cannot change the ${what} to this: the container did not start as root (it runs as ${actual})`,
       `start the container as root (docker run --user root, or runAsUser: 0) to change it`);
   };
   if (own) warn('user.name', 'NB_USER', config.user.name, own.name, 'user name');

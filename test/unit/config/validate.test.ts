@@ -7,7 +7,7 @@ import { ProblemList } from '../../../src/config/problems.ts';
 import type { RawValue } from '../../../src/config/raw.ts';
 import { SETTINGS, type Setting } from '../../../src/config/settings.ts';
 import type { Config } from '../../../src/config/types.ts';
-import { validate } from '../../../src/config/validate.ts';
+import { originOf, validate } from '../../../src/config/validate.ts';
 import { HOOK_NAMES } from '../../../src/hooks/index.ts';
 import { fixture } from '../helpers.ts';
 
@@ -128,4 +128,10 @@ test('[ssh.NAME] keys go to the section validator: one server, sorted by name', 
   const { config, problems } = validated({ 'ssh.b.host_key': key, 'ssh.a.host_key': key, 'ssh.a.port': '2222' });
   assert.deepEqual(problems.errors, []);
   assert.deepEqual(config.ssh.map((s) => [s.name, s.port]), [['a', 2222], ['b', 22]]);
+});
+
+test('originOf: where a set setting came from, else the name it is given by', () => {
+  const { config } = validated({ 'user.uid': '1010' });
+  assert.equal(originOf(config, 'user.uid', 'NB_UID'), 'origin of user.uid');
+  assert.equal(originOf(config, 'user.gid', 'NB_GID'), 'NB_GID');
 });
