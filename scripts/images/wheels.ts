@@ -139,7 +139,8 @@ export interface Served {
   stop(): void;
 }
 
-function sleepSync(ms: number): void {
+/** Blocks this thread for `ms` (the synchronous waits of the e2e set-up). */
+export function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 

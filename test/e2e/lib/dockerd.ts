@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { sleepSync } from '../../../scripts/images/wheels.ts';
 import { podman, REPO } from './podman.ts';
 
 const DOCKER = '/usr/bin/docker';
@@ -28,8 +29,6 @@ export interface Docker {
   /** Leaves the swarm, removes containers, services and volumes, stops the daemon (by its pid). */
   stop(): Promise<void>;
 }
-
-const sleepSync = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /** Starts a daemon; `name` keeps its data root apart from other checkouts' and tests'. */
 export async function startDockerd(name: string): Promise<Docker> {
